@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Thin launcher: the compiled CLI lives in dist/ (built by `npm ci` through the `prepare` script).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const entry = new URL('../dist/src/cli/index.js', import.meta.url);
+if (!existsSync(fileURLToPath(entry))) {
+  process.stderr.write('tweetlang: not built yet; run `npm ci` (or `npm run build`) in the project folder [E_NOT_BUILT]\n');
+  process.exitCode = 1;
+} else {
+  const { main } = await import(entry.href);
+  process.exitCode = await main(process.argv.slice(2));
+}

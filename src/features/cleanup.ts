@@ -1,0 +1,67 @@
+/**
+ * Tweet clean-up: removes what carries no language (URLs, @mentions and `@USER` placeholders, RT markers,
+ * emoji and symbols, the `#` of hashtags, HTML entities) and collapses whitespace. Pure functions.
+ */
+
+export type CleanupMode = 'none' | 'tweet';
+export const CLEANUP_MODES: readonly CleanupMode[] = ['none', 'tweet'];
+
+const ENTITY = /&(amp|lt|gt|quot|apos|#39|#x27|nbsp);/g;
+const ENTITY_MAP: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  '#39': "'",
+  '#x27': "'",
+  nbsp: ' ',
+};
+// URLs, including the truncated bare "http" / "https…" that clipped tweets end with.
+const URL = /(?:https?:\/\/|www\.)\S*|(?<![\p{L}\p{N}])https?(?![\p{L}\p{N}])[:/…]*/giu;
+// @mentions and the @USER / @user placeholders of anonymised corpora.
+const MENTION = /@[\p{L}\p{N}_]+/gu;
+// Retweet markers: "RT", "RT:", standing alone.
+const RT = /(?<![\p{L}\p{N}])RT(?![\p{L}\p{N}])\s*:?/gu;
+const HASH = /#(?=[\p{L}\p{N}_])/gu;
+// Emoji, pictographs, other symbols, joiners and variation selectors, control characters.
+const SYMBOLS = /[\p{Extended_Pictographic}\p{So}\p{Sk}\p{Cc}\p{Cf}\u{FE00}-\u{FE0F}\u{1F3FB}-\u{1F3FF}\u20E3]+/gu;
+const SPACES = /\s+/gu;
+
+export function cleanTweet(text: string): string {
+  let t = text;
+  if (t.indexOf('&') >= 0) t = t.replace(ENTITY, (_, e: string) => ENTITY_MAP[e] ?? _);
+  t = t.replace(URL, ' ').replace(MENTION, ' ').replace(RT, ' ').replace(HASH, '').replace(SYMBOLS, ' ');
+  return t.replace(SPACES, ' ').trim();
+}
+
+export function applyCleanup(text: string, mode: CleanupMode, lowercase: boolean): string {
+  let t = mode === 'tweet' ? cleanTweet(text) : text;
+  if (lowercase) t = t.toLowerCase();
+  return t;
+}
+
+// isLetter for every BMP code unit, built once (Unicode \p{L} and \p{M}: combining marks belong to words).
+const LETTER = (() => {
+  const table = new Uint8Array(0x10000);
+  const re = /[\p{L}\p{M}]/u;
+  for (let c = 0; c < 0x10000; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    if (re.test(String.fromCharCode(c))) table[c] = 1;
+  }
+  return table;
+})();
+
+/** Number of letters in `text`; astral code points count as letters when they are \p{L}. */
+export function countLetters(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const cp = text.codePointAt(i)!;
+      if (/\p{L}/u.test(String.fromCodePoint(cp))) n++;
+      i++;
+    } else n += LETTER[c];
+  }
+  return n;
+}

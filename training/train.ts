@@ -1,0 +1,188 @@
+/**
+ * train(): records -> features -> k-means -> a labelled model. Pure orchestration over the library:
+ * reading files and printing progress are the CLI's job.
+ */
+import { DEFAULT_TRAIN } from '../src/config.js';
+import { InputError } from '../src/errors.js';
+import { DocFreq, Featurizer } from '../src/features/featurizer.js';
+import { slidingWindows, termIndex } from '../src/features/hashing-tf.js';
+import type { FeatureSettings } from '../src/features/settings.js';
+import { csrFromRows, type CsrMatrix, type SparseVector } from '../src/linalg/sparse.js';
+import { kmeans, resolveKMeansOptions, type KMeansOptions, type KMeansProgress, type KMeansResult } from '../src/clustering/kmeans.js';
+import type { ClusterModel, UnknownPolicy } from '../src/clustering/model.js';
+import type { TextRecord } from '../src/io/records.js';
+import { backendInfo, initBackend } from '../src/linalg/backend.js';
+
+export interface TrainOptions {
+  features: FeatureSettings;
+  kmeans: KMeansOptions;
+  labelMinShare?: number;
+  unknown?: UnknownPolicy;
+  samplesPerCluster?: number;
+  idfMinDocFreq?: number;
+  /** Skip counts from reading, recorded in the model's training stats. */
+  skipped?: Record<string, number>;
+  input?: string;
+  onProgress?: (e: TrainProgress) => void;
+}
+
+export type TrainProgress = { phase: 'featurize'; done: number; total: number } | KMeansProgress;
+
+export interface TrainResult {
+  model: ClusterModel;
+  /** Which input records were clustered (those with at least one feature). */
+  used: Int32Array;
+  assignments: Int32Array;
+  kmeans: KMeansResult;
+}
+
+/** Majority label per cluster (null when no labelled text, or the majority share is under minShare). */
+export function majorityLabels(
+  assignments: Int32Array,
+  langs: ReadonlyArray<string | undefined>,
+  k: number,
+  minShare = 0,
+): { labels: Array<string | null>; languages: Array<Record<string, number>> } {
+  const languages: Array<Record<string, number>> = Array.from({ length: k }, () => ({}));
+  for (let i = 0; i < assignments.length; i++) {
+    const l = langs[i];
+    if (!l) continue;
+    const c = languages[assignments[i]];
+    c[l] = (c[l] ?? 0) + 1;
+  }
+  const labels = languages.map((counts) => {
+    let best: string | null = null;
+    let bestN = 0;
+    let total = 0;
+    for (const [l, n] of Object.entries(counts).sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      total += n;
+      if (n > bestN) {
+        best = l;
+        bestN = n;
+      }
+    }
+    return best !== null && bestN / total >= minShare ? best : null;
+  });
+  return { labels, languages };
+}
+
+/** Index -> most frequent n-gram seen at training, for the top `perCluster` buckets of each center. */
+function representativeTerms(
+  texts: readonly string[],
+  features: FeatureSettings,
+  centers: Float32Array,
+  k: number,
+  perCluster = 50,
+): Record<number, string> {
+  const d = features.numFeatures;
+  const wanted = new Set<number>();
+  for (let j = 0; j < k; j++) {
+    const row = centers.subarray(j * d, (j + 1) * d);
+    const top = Array.from(row.keys())
+      .sort((a, b) => row[b] - row[a])
+      .slice(0, perCluster);
+    for (const i of top) if (row[i] > 0) wanted.add(i);
+  }
+  const counts = new Map<number, Map<string, number>>();
+  const limit = Math.min(texts.length, 20_000);
+  for (let t = 0; t < limit; t++) {
+    const s = texts[t];
+    for (const n of features.ngrams) {
+      for (const [a, b] of slidingWindows(s, n)) {
+        const idx = termIndex(s, a, b, d, features.hash);
+        if (!wanted.has(idx)) continue;
+        let m = counts.get(idx);
+        if (!m) counts.set(idx, (m = new Map()));
+        const term = s.slice(a, b);
+        m.set(term, (m.get(term) ?? 0) + 1);
+      }
+    }
+  }
+  const out: Record<number, string> = {};
+  for (const [idx, m] of [...counts.entries()].sort((a, b) => a[0] - b[0])) {
+    let best = '';
+    let bestN = -1;
+    for (const [term, n] of m) if (n > bestN || (n === bestN && term < best)) [best, bestN] = [term, n];
+    out[idx] = best;
+  }
+  return out;
+}
+
+export async function train(records: readonly TextRecord[], opts: TrainOptions): Promise<TrainResult> {
+  const started = Date.now();
+  const kopts = resolveKMeansOptions(opts.kmeans);
+  await initBackend();
+  const features = opts.features;
+  const base = new Featurizer({ ...features, idf: false });
+  const prepared = records.map((r) => base.prepare(r.text));
+  let idf: Float32Array | null = null;
+  if (features.idf) {
+    const df = new DocFreq(features.numFeatures);
+    for (const t of prepared) df.add(base.countsOfPrepared(t));
+    idf = df.idf(opts.idfMinDocFreq ?? 0);
+  }
+  const fz = new Featurizer(features, idf);
+  const total = prepared.length;
+  const rows: number[] = [];
+  const step = Math.max(1, Math.ceil(total / 10));
+  const vecs: SparseVector[] = [];
+  for (let i = 0; i < total; i++) {
+    const v = fz.transformPrepared(prepared[i]);
+    if (v.indices.length > 0) {
+      rows.push(i);
+      vecs.push(v);
+    }
+    if ((i + 1) % step === 0 || (i + 1 === total && total % step !== 0)) opts.onProgress?.({ phase: 'featurize', done: i + 1, total });
+  }
+  const data: CsrMatrix = csrFromRows(vecs, features.numFeatures);
+  const skipped: Record<string, number> = { ...(opts.skipped ?? {}) };
+  if (rows.length < total) skipped['no-features'] = total - rows.length;
+  if (data.rows === 0) throw new InputError('E_NO_DATA', 'no text has any feature after clean-up: nothing to train on');
+  if (kopts.k > data.rows) {
+    throw new InputError('E_K_TOO_LARGE', `k = ${kopts.k} is larger than the number of usable texts (${data.rows})`);
+  }
+  const res = await kmeans(data, { ...kopts, onProgress: opts.onProgress });
+  const used = Int32Array.from(rows);
+  const langs = rows.map((i) => records[i].lang);
+  const { labels, languages } = majorityLabels(res.assignments, langs, res.k, opts.labelMinShare ?? DEFAULT_TRAIN.labelMinShare);
+  const perCluster = opts.samplesPerCluster ?? 5;
+  const samples: string[][] = Array.from({ length: res.k }, () => []);
+  for (let r = 0; r < res.assignments.length; r++) {
+    const s = samples[res.assignments[r]];
+    if (s.length < perCluster) s.push(records[rows[r]].text);
+  }
+  const hasLangs = langs.some((l) => l !== undefined);
+  const model: ClusterModel = {
+    version: 1,
+    createdAt: new Date().toISOString(),
+    features: { ...features },
+    idf,
+    distance: kopts.distance,
+    k: res.k,
+    centers: res.centers,
+    weights: Array.from(res.counts),
+    labels,
+    unknown: { ...(opts.unknown ?? DEFAULT_TRAIN.unknown) },
+    training: {
+      texts: data.rows,
+      skipped,
+      iterations: res.iterations,
+      converged: res.converged,
+      cost: res.cost,
+      costHistory: res.costHistory,
+      init: kopts.init,
+      runs: kopts.runs,
+      seed: kopts.seed,
+      maxIterations: kopts.maxIterations,
+      epsilon: kopts.epsilon,
+      backend: backendInfo()?.name ?? 'unknown',
+      durationMs: Date.now() - started,
+      input: opts.input,
+      languages: hasLangs ? languages : undefined,
+    },
+    updates: 0,
+    terms: representativeTerms(prepared, features, res.centers, res.k),
+    samples,
+  };
+  return { model, used, assignments: res.assignments, kmeans: res };
+}
