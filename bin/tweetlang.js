@@ -3,11 +3,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const entry = new URL('../dist/src/cli/index.js', import.meta.url);
+const entry = new URL('../dist/src/cli/bin.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('tweetlang: not built yet; run `npm ci` (or `npm run build`) in the project folder [E_NOT_BUILT]\n');
   process.exitCode = 1;
 } else {
-  const { main } = await import(entry.href);
-  process.exitCode = await main(process.argv.slice(2));
+  await import(entry.href);
 }
