@@ -50,6 +50,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const { records, skipped, format: used } = await readRecords(input, { format, limit });
   if (skipped.total > 0) progress.line(`skipped ${skipped.total} input lines: ${skipped.summary()}`);
   if (records.length === 0) throw new InputError('E_EMPTY_INPUT', `${input}: no usable text (${skipped.total} lines skipped)`);
+  const k = opts.kmeans.k;
+  if (k > records.length) throw new InputError('E_K_TOO_LARGE', `k = ${k} is larger than the number of texts (${records.length})`);
   progress.line(`read ${records.length} texts (${used}) from ${input}; ${describeFeatures(opts.features)}; k=${opts.kmeans.k}, ${opts.kmeans.distance}`);
 
   const result = await train(records, {
