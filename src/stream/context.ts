@@ -208,7 +208,7 @@ export class StreamingContext {
       this.nextTime = Math.max(restored.time + this.batchMs, gridAfterNow);
       this.batches = restored.batches;
       this.lastCheckpointed = restored.time;
-      this.log.info({ dir: this.store!.dir, time: restored.time, batches: restored.batches }, 'resuming from checkpoint');
+      this.log.info({ dir: this.store!.dir, checkpointTime: restored.time, batches: restored.batches }, 'resuming from checkpoint');
       safeEmit(this.events, this.log, 'restored', { time: restored.time, dir: this.store!.dir, batches: restored.batches });
     } else {
       this.nextTime = gridAfterNow;

@@ -259,8 +259,7 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
       return ctx.state === 'running';
     },
     async start() {
-      const restored = await ctx.start();
-      if (restored) log.info({ time: restored.time }, 'pipeline resumed from checkpoint');
+      await ctx.start();
       await watcher?.start();
     },
     async stop() {
