@@ -215,7 +215,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 
   let signalled: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
-    if (signalled) return;
+    if (signalled) {
+      // a second signal: the user does not want to wait for the drain
+      io.stderr.write(`tweetlang stream: ${sig} again: exiting without a last checkpoint\n`);
+      process.exit(130);
+    }
     signalled = sig;
     progress.line(`tweetlang stream: ${sig}: finishing the batch in flight${checkpointDir ? ' and checkpointing' : ''}`);
     void pipeline.stop().catch(() => undefined);

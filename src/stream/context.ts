@@ -198,21 +198,29 @@ export class StreamingContext {
     if (this.stateValue !== 'new') throw new ConfigError('E_STREAM_STARTED', 'a StreamingContext starts only once');
     this.graph.freeze();
     let restored: CheckpointData | undefined;
-    if (this.store) restored = await this.store.latest();
     const resume = new Map<string, Positions>();
-    const now = this.clock.now();
-    const gridAfterNow = (Math.floor(now / this.batchMs) + 1) * this.batchMs;
-    if (restored) {
-      await this.restore(restored, resume);
-      this.zeroTime = restored.zeroTime;
-      this.nextTime = Math.max(restored.time + this.batchMs, gridAfterNow);
-      this.batches = restored.batches;
-      this.lastCheckpointed = restored.time;
-      this.log.info({ dir: this.store!.dir, checkpointTime: restored.time, batches: restored.batches }, 'resuming from checkpoint');
-      safeEmit(this.events, this.log, 'restored', { time: restored.time, dir: this.store!.dir, batches: restored.batches });
-    } else {
-      this.nextTime = gridAfterNow;
-      this.zeroTime = gridAfterNow - this.batchMs;
+    try {
+      if (this.store) restored = await this.store.latest();
+      const now = this.clock.now();
+      const gridAfterNow = (Math.floor(now / this.batchMs) + 1) * this.batchMs;
+      if (restored) {
+        await this.restore(restored, resume);
+        this.zeroTime = restored.zeroTime;
+        this.nextTime = Math.max(restored.time + this.batchMs, gridAfterNow);
+        this.batches = restored.batches;
+        this.lastCheckpointed = restored.time;
+        this.log.info({ dir: this.store!.dir, checkpointTime: restored.time, batches: restored.batches }, 'resuming from checkpoint');
+        safeEmit(this.events, this.log, 'restored', { time: restored.time, dir: this.store!.dir, batches: restored.batches });
+      } else {
+        this.nextTime = gridAfterNow;
+        this.zeroTime = gridAfterNow - this.batchMs;
+      }
+    } catch (err) {
+      // nothing was opened yet: the context ends here, with this error
+      this.failure = err;
+      this.stateValue = 'failed';
+      this.rejectDone(err);
+      throw err;
     }
     this.stateValue = 'running';
     for (const { id, impl } of this.graph.inputs) {
@@ -390,6 +398,7 @@ export class StreamingContext {
       this.resolveDone();
       return;
     }
+    if (this.stateValue === 'failed' && !this.loopPromise) return this.done;
     if (this.stateValue === 'running') this.stateValue = 'stopping';
     this.stopRequested = true;
     this.sleepAbort.abort();

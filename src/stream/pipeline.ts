@@ -85,6 +85,12 @@ function tally(items: readonly Scored[]): { perCluster: Record<string, number>; 
   return { perCluster, perLabel };
 }
 
+/** The default stats window (20 s every 10 s), rounded up to multiples of the batch interval. */
+export function defaultWindow(batchMs: number): { lengthMs: number; slideMs: number } {
+  const slideMs = Math.ceil(DEFAULT_STREAM.slideMs / batchMs) * batchMs;
+  return { lengthMs: Math.ceil(DEFAULT_STREAM.windowMs / slideMs) * slideMs, slideMs };
+}
+
 export function createPipeline(opts: PipelineOptions): TweetPipeline {
   const {
     source,
@@ -94,7 +100,7 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
     taps = [],
     batchMs = DEFAULT_STREAM.batchMs,
     maxBatch = DEFAULT_STREAM.maxBatch,
-    window = { lengthMs: DEFAULT_STREAM.windowMs, slideMs: DEFAULT_STREAM.slideMs },
+    window = defaultWindow(opts.batchMs ?? DEFAULT_STREAM.batchMs),
     topHashtags = DEFAULT_STREAM.topHashtags,
     update,
     checkpoint,

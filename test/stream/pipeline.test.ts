@@ -8,7 +8,7 @@ import type { OutputBatch, Sink } from '../../src/sinks/types.js';
 import { replaySource } from '../../src/sources/replay.js';
 import { CheckpointStore } from '../../src/stream/checkpoint.js';
 import { ManualClock } from '../../src/stream/clock.js';
-import { createPipeline, type PipelineOptions } from '../../src/stream/pipeline.js';
+import { createPipeline, defaultWindow, type PipelineOptions } from '../../src/stream/pipeline.js';
 import type { BatchInfo, BatchStats } from '../../src/stream/pipeline-types.js';
 import { ModelStore } from '../../src/store/model-store.js';
 import { tmpDir } from '../sources/helpers.js';
@@ -104,6 +104,14 @@ describe('tweet pipeline', () => {
     for (const c of s.tap.batches.flatMap((b) => b.items)) totals[String(c.cluster)] = (totals[String(c.cluster)] ?? 0) + 1;
     expect(s.pipeline.totals()).toEqual(totals);
     await s.pipeline.stop();
+  });
+
+  it('rounds the default stats window (20 s every 10 s) up to multiples of the batch interval', () => {
+    expect(defaultWindow(1000)).toEqual({ lengthMs: 20_000, slideMs: 10_000 });
+    expect(defaultWindow(3000)).toEqual({ lengthMs: 24_000, slideMs: 12_000 });
+    expect(defaultWindow(15_000)).toEqual({ lengthMs: 30_000, slideMs: 15_000 });
+    const s = setup(3, { batchMs: 3000, window: undefined });
+    expect(s.pipeline.stats()).toMatchObject({ windowMs: 24_000, slideMs: 12_000, total: 0, clusters: [] });
   });
 
   it('rejects a filter the model cannot match', () => {

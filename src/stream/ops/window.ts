@@ -18,7 +18,7 @@ type Stored<T> = Array<[number, T[]]>;
 export function windowNode<T>(parentId: number, lengthMs: number, slideMs: number): NodeImpl<T> {
   let buffer: Stored<T> = [];
   return {
-    kind: 'window',
+    kind: `window(${lengthMs}/${slideMs})`,
     slideMs,
     parentIds: [parentId],
     step(time, inputs, valid) {
@@ -62,7 +62,7 @@ export function reducedWindowNode<K, V>(parentId: number, o: ReducedWindowOption
   };
 
   return {
-    kind: inverse ? 'reduceByKeyAndWindow(inverse)' : 'reduceByKeyAndWindow',
+    kind: `reduceByKeyAndWindow(${lengthMs}/${slideMs}${inverse ? ',inverse' : ''})`,
     slideMs,
     parentIds: [parentId],
     step(time, inputs, valid) {
