@@ -170,9 +170,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     pollMs,
     stdin: io.stdin,
     env: io.env,
+    log,
   });
   const sinkSpecs = p.values.sink === undefined ? (windowMs === undefined ? ['console'] : []) : list(p, 'sink');
-  const sinks: Sink[] = sinkSpecs.map((s) => createSink(s, { stdout: io.stdout, env: io.env }));
+  const sinks: Sink[] = sinkSpecs.map((s) => createSink(s, { stdout: io.stdout, env: io.env, log }));
 
   const window = windowMs === undefined ? undefined : { lengthMs: windowMs, slideMs: slideMs ?? batchMs };
   const pipeline = createPipeline({

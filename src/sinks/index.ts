@@ -4,6 +4,7 @@
  */
 import type { Writable } from 'node:stream';
 import { ConfigError } from '../errors.js';
+import type { Logger } from '../log.js';
 import { parseSpec } from '../sources/spec.js';
 import { consoleSink } from './console.js';
 import { fileSink } from './files.js';
@@ -14,6 +15,7 @@ export interface SinkOptions {
   stdout?: Writable;
   /** Environment, for sinks configured by variables (never logged). */
   env?: NodeJS.ProcessEnv;
+  log?: Logger;
 }
 
 export interface SinkKind {

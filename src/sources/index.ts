@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import { ConfigError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { InputFormat } from '../io/records.js';
 import type { Clock } from '../stream/clock.js';
 import { dirSource } from './dir.js';
@@ -28,6 +29,7 @@ export interface SourceOptions {
   stdin?: Readable;
   /** Environment, for sources configured by variables (brokers, tokens: never logged). */
   env?: NodeJS.ProcessEnv;
+  log?: Logger;
   maxLineBytes?: number;
 }
 

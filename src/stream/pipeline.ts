@@ -226,9 +226,12 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
   });
   ctx.events.on('checkpoint', (e) => safeEmit(events, log, 'checkpoint', e));
   ctx.events.on('warning', (e) => safeEmit(events, log, 'warning', e));
-  const onModel = (snap: ModelSnapshot) => {
+  const onModel = (snap: ModelSnapshot, previous: ModelSnapshot) => {
     if (updater && snap.source !== STREAMING_UPDATE_SOURCE && snap.source !== 'checkpoint') updater.adopt(snap.model);
-    if (snap.model.k !== models.current.model.k) log.warn('the new model has a different number of clusters');
+    const tooHigh = (filter.clusters ?? []).filter((j) => j >= snap.model.k);
+    if (snap.model.k !== previous.model.k && tooHigh.length) {
+      warn('E_BAD_FILTER', `the new model has ${snap.model.k} clusters: --cluster ${tooHigh.join(', ')} matches nothing now`);
+    }
     safeEmit(events, log, 'model.updated', { version: snap.model.version, source: snap.source });
   };
   models.on('model.updated', onModel);
