@@ -8,6 +8,7 @@ import { ModelHolder } from '../clustering/model-holder.js';
 import { loadModelOrDefault } from '../clustering/load-default.js';
 import { TIME_UNITS } from '../clustering/streaming-kmeans.js';
 import { DEFAULT_STREAM } from '../config.js';
+import { fromSystemError, InputError } from '../errors.js';
 import { INPUT_FORMATS } from '../io/records.js';
 import { componentLogger } from '../log.js';
 import { createSink, SINKS } from '../sinks/index.js';
@@ -111,6 +112,21 @@ async function isDir(p: string): Promise<boolean> {
   }
 }
 
+/** A missing replay file or watched folder fails before anything starts (one line, exit 1). */
+async function preflight(spec: string): Promise<void> {
+  const m = /^(replay|dir):(.+)$/.exec(spec);
+  if (!m) return;
+  const [, kind, p] = m;
+  let st;
+  try {
+    st = await fs.stat(p);
+  } catch (err) {
+    throw fromSystemError(err, `${kind} ${p}`);
+  }
+  if (kind === 'replay' && st.isDirectory()) throw new InputError('E_IS_DIRECTORY', `${p}: is a directory; use dir:${p} to watch a folder`);
+  if (kind === 'dir' && !st.isDirectory()) throw new InputError('E_NOT_DIRECTORY', `${p}: is not a directory; use replay:${p} to replay a file`);
+}
+
 async function run(argv: string[], io: CliIO): Promise<number> {
   const p = parse(argv, FLAGS);
   const spec = required(p, 'source');
@@ -163,6 +179,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     update = { decayFactor, halfLife, timeUnit, publishEvery: publishEvery ?? D.publishEvery, store: storeDir ? new ModelStore(storeDir) : undefined };
   }
 
+  await preflight(spec);
   const source = createSource(spec, {
     format: choice(p, 'format', INPUT_FORMATS),
     rate: isReplay && rate > 0 ? rate : undefined,
