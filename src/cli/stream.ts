@@ -112,6 +112,13 @@ async function isDir(p: string): Promise<boolean> {
   }
 }
 
+function isBrokenPipe(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return true;
+  }
+  return false;
+}
+
 /** A missing replay file or watched folder fails before anything starts (one line, exit 1). */
 async function preflight(spec: string): Promise<void> {
   const m = /^(replay|dir):(.+)$/.exec(spec);
@@ -256,6 +263,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       );
     }
     await pipeline.done;
+  } catch (err) {
+    // stdout closed by the reader (`| head`): stop quietly, as Unix tools do
+    if (!isBrokenPipe(err)) throw err;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
