@@ -80,3 +80,39 @@ export function presetNamed(name: string): Preset {
   if (!p) throw new ConfigError('E_BAD_OPTION', `unknown preset ${JSON.stringify(name)}; presets: ${Object.keys(PRESETS).join(', ')}`);
   return p;
 }
+
+/** Streaming defaults (`tweetlang stream`, the embedded pipeline). */
+export interface StreamDefaults {
+  batchMs: number;
+  /** Most records one batch takes from the source. */
+  maxBatch: number;
+  /** Window of the per-cluster counts and top hashtags (stats(), --window). */
+  windowMs: number;
+  slideMs: number;
+  topHashtags: number;
+  /** Checkpoint every N batches (and on stop). */
+  checkpointEvery: number;
+  /** StreamingKMeans: publish a model version every N batches. */
+  publishEvery: number;
+  /** How often a model path / store folder is checked for a new model. */
+  modelPollMs: number;
+  /** How often a watched folder is listed. */
+  dirPollMs: number;
+  /** Retries of a sink write that failed with a retriable error, and the first wait (doubling). */
+  sinkRetries: number;
+  sinkRetryMs: number;
+}
+
+export const DEFAULT_STREAM: Readonly<StreamDefaults> = Object.freeze({
+  batchMs: 1000,
+  maxBatch: 10_000,
+  windowMs: 20_000,
+  slideMs: 10_000,
+  topHashtags: 10,
+  checkpointEvery: 10,
+  publishEvery: 10,
+  modelPollMs: 1000,
+  dirPollMs: 1000,
+  sinkRetries: 3,
+  sinkRetryMs: 200,
+});

@@ -19,6 +19,7 @@ export const COMMANDS: Record<string, Entry> = {
   train: { summary: 'train a k-means language model from JSONL or text lines', load: async () => (await import('../../training/cli/train.js')).command },
   predict: { summary: 'predict cluster and language label for each input line', load: async () => (await import('../../training/cli/predict.js')).command },
   inspect: { summary: 'show each cluster: weight, label, top n-grams, sample texts', load: async () => (await import('../../training/cli/inspect.js')).command },
+  stream: { summary: 'classify a live stream in micro-batches, keep chosen clusters/languages', load: async () => (await import('./stream.js')).command },
   eval: { summary: 'score a model against labelled texts (NMI, ARI, purity, accuracy)', load: async () => (await import('../../training/cli/eval.js')).command },
 };
 

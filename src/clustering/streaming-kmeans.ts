@@ -136,6 +136,8 @@ export function foldStats(state: StreamingState, stats: ClusterStats, decay: Dec
 
 /** Spark's setRandomCenters(dim, weight, seed): k gaussian centers, each with the same weight. */
 export function randomState(k: number, d: number, weight: number, seed: number): StreamingState {
+  if (!Number.isInteger(k) || k < 1) throw new ConfigError('E_BAD_OPTION', `k must be an integer >= 1 (got ${k})`);
+  if (!Number.isInteger(d) || d < 1) throw new ConfigError('E_BAD_OPTION', `dim must be an integer >= 1 (got ${d})`);
   if (!(weight >= 0)) throw new ConfigError('E_BAD_OPTION', `weight must be >= 0 (got ${weight})`);
   const rng = createRng(seed);
   const centers = new Float64Array(k * d);

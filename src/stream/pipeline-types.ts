@@ -5,6 +5,7 @@
  * listeners that do I/O hand it off).
  */
 import type { EventEmitter } from 'node:events';
+import type { ClusterStats } from '../clustering/streaming-kmeans.js';
 
 export interface BatchInfo {
   /** Batch time (ms since epoch, a multiple of the batch interval). */
@@ -31,6 +32,22 @@ export interface PipelineEvents {
   checkpoint: [{ time: number; dir: string; durationMs: number }];
   /** Errors the pipeline survived (logged with a code); fatal ones reject start(). */
   warning: [{ code: string; message: string }];
+  /**
+   * Per-cluster sums and counts of the batch's feature vectors, assigned by the model that classified
+   * the batch (`modelVersion`): what a distributed StreamingKMeans updater folds (mergeStats, foldStats).
+   * Emitted only while someone listens (it costs k x numFeatures floats per batch).
+   */
+  'batch.stats': [BatchStats];
+  /** Windowed counts, each time the window slides (the same object stats() returns until the next). */
+  window: [WindowStats];
+}
+
+export interface BatchStats {
+  time: number;
+  modelVersion: number;
+  /** Records in the batch that had features (the others have no cluster). */
+  points: number;
+  stats: ClusterStats;
 }
 
 export interface WindowStats {

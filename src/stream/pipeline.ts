@@ -1,0 +1,288 @@
+/**
+ * The tweet pipeline: a thin composition over the streaming engine.
+ *
+ *   source -> classify (one model snapshot per batch) -+-> taps (every record)
+ *                                                      +-> filter (--cluster/--lang) -> sinks
+ *                                                      +-> window counts per cluster/label/hashtag
+ *                                                      +-> running totals per cluster
+ *                                                      +-> batch.stats event, StreamingKMeans update
+ *
+ * Lifecycle events (PipelineEvents) are emitted without ever waiting for listeners. With a checkpoint
+ * folder, positions, window state, totals and the streaming model are checkpointed together every N
+ * batches and on stop(); a restart resumes from there (outputs are at-least-once: see docs/STREAMING.md).
+ */
+import { EventEmitter } from 'node:events';
+import type { ModelHolder, ModelSnapshot } from '../clustering/model-holder.js';
+import { addPoint, emptyStats } from '../clustering/streaming-kmeans.js';
+import { DEFAULT_STREAM } from '../config.js';
+import { AppError, errorMessage, isAppError } from '../errors.js';
+import { componentLogger, type Logger } from '../log.js';
+import type { Classified, OutputBatch, Sink } from '../sinks/types.js';
+import type { Source } from '../sources/types.js';
+import { classifyBatch, matcher, validateFilter, type Scored, type TweetFilter } from './classify.js';
+import { sleep, systemClock, type Clock } from './clock.js';
+import { StreamingContext, type CheckpointOptions } from './context.js';
+import { safeEmit } from './events.js';
+import { ModelWatcher } from './model-watch.js';
+import type { BatchInfo, Pipeline, PipelineEvents, WindowStats } from './pipeline-types.js';
+import { STREAMING_UPDATE_SOURCE, StreamingUpdater, type UpdateOptions } from './updater.js';
+import { buildWindowStats, clusterKey, emptyWindowStats, windowKeys, type WindowCounts } from './window-stats.js';
+
+export interface PipelineOptions {
+  source: Source;
+  models: ModelHolder;
+  /** Records written to `sinks` (default: all). */
+  filter?: TweetFilter;
+  /** Receive the matching records of each batch; a write resolves once durable or handed off. */
+  sinks?: Sink[];
+  /** Receive every classified record of each batch (e.g. the SSE hub); their failures are warnings. */
+  taps?: Sink[];
+  batchMs?: number;
+  maxBatch?: number;
+  /** Window of stats() and the `window` event (multiples of batchMs). */
+  window?: { lengthMs: number; slideMs: number };
+  topHashtags?: number;
+  /** StreamingKMeans: fold every batch into the model, publish every N batches. */
+  update?: UpdateOptions;
+  checkpoint?: CheckpointOptions;
+  /** A model file or store folder to poll for newer models. */
+  modelPath?: string;
+  modelPollMs?: number;
+  clock?: Clock;
+  log?: Logger;
+  /** Fixed-size batches (replays as fast as possible, tests); see ContextOptions.fill. */
+  fill?: boolean;
+  /** Stop once the source ended and everything read was processed. */
+  stopWhenDone?: boolean;
+  /** Awaited with each window's counts (the CLI prints them). */
+  onWindow?: (stats: WindowCounts) => void | Promise<void>;
+  sinkRetries?: number;
+  sinkRetryMs?: number;
+}
+
+export interface TweetPipeline extends Pipeline {
+  /** Resolves when the pipeline stopped (stop(), or the source ended with stopWhenDone); rejects on a fatal error. */
+  readonly done: Promise<void>;
+  readonly context: StreamingContext;
+  readonly updater?: StreamingUpdater;
+  stats(): WindowCounts;
+  /** Records per cluster ("none": no features) since the stream first started; checkpointed. */
+  totals(): Record<string, number>;
+}
+
+const add = (a: number, b: number) => a + b;
+const sub = (a: number, b: number) => a - b;
+
+function tally(items: readonly Scored[]): { perCluster: Record<string, number>; perLabel: Record<string, number> } {
+  const perCluster: Record<string, number> = {};
+  const perLabel: Record<string, number> = {};
+  for (const { item } of items) {
+    const c = clusterKey(item.cluster);
+    perCluster[c] = (perCluster[c] ?? 0) + 1;
+    const l = item.label ?? 'unknown';
+    perLabel[l] = (perLabel[l] ?? 0) + 1;
+  }
+  return { perCluster, perLabel };
+}
+
+/** The default stats window (20 s every 10 s), rounded up to multiples of the batch interval. */
+export function defaultWindow(batchMs: number): { lengthMs: number; slideMs: number } {
+  const slideMs = Math.ceil(DEFAULT_STREAM.slideMs / batchMs) * batchMs;
+  return { lengthMs: Math.ceil(DEFAULT_STREAM.windowMs / slideMs) * slideMs, slideMs };
+}
+
+export function createPipeline(opts: PipelineOptions): TweetPipeline {
+  const {
+    source,
+    models,
+    filter = {},
+    sinks = [],
+    taps = [],
+    batchMs = DEFAULT_STREAM.batchMs,
+    maxBatch = DEFAULT_STREAM.maxBatch,
+    window = defaultWindow(opts.batchMs ?? DEFAULT_STREAM.batchMs),
+    topHashtags = DEFAULT_STREAM.topHashtags,
+    update,
+    checkpoint,
+    modelPath,
+    modelPollMs = DEFAULT_STREAM.modelPollMs,
+    clock = systemClock,
+    log = componentLogger('pipeline'),
+    fill = false,
+    stopWhenDone = false,
+    onWindow,
+    sinkRetries = DEFAULT_STREAM.sinkRetries,
+    sinkRetryMs = DEFAULT_STREAM.sinkRetryMs,
+  } = opts;
+  validateFilter(filter, models.current.model);
+  const events = new EventEmitter<PipelineEvents>();
+  const ctx = new StreamingContext({ batchMs, clock, maxBatch, fill, stopWhenDone, checkpoint, log });
+  const updater = update ? new StreamingUpdater(models, update, log) : undefined;
+  if (updater) ctx.register('streaming-kmeans', updater);
+  const matches = matcher(filter);
+  const warn = (code: string, message: string) => {
+    log.warn({ code }, message);
+    safeEmit(events, log, 'warning', { code, message });
+  };
+
+  // ---- the graph ----
+  let current: { time: number; scored: readonly Scored[]; matched: number; snap: ModelSnapshot } | undefined;
+  const scored = ctx.sourceStream(source).transform((records, time) => {
+    const snap = models.current; // one model for the whole batch
+    const s = classifyBatch(records, snap);
+    current = { time, scored: s, matched: 0, snap };
+    return s;
+  });
+
+  async function writeSink(sink: Sink, batch: OutputBatch): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await sink.write(batch);
+      } catch (err) {
+        const code = isAppError(err) ? err.code : 'E_SINK';
+        if (!(isAppError(err) && err.retriable) || attempt >= sinkRetries) {
+          throw new AppError(code, `sink ${sink.name} failed on batch ${batch.time}: ${errorMessage(err)}`, { cause: err, retriable: false });
+        }
+        const wait = sinkRetryMs * 2 ** attempt;
+        warn(code, `sink ${sink.name} failed on batch ${batch.time} (${errorMessage(err)}); retrying in ${wait} ms`);
+        await sleep(clock, wait);
+      }
+    }
+  }
+
+  async function writeTap(tap: Sink, batch: OutputBatch): Promise<void> {
+    try {
+      await tap.write(batch);
+    } catch (err) {
+      warn(isAppError(err) ? err.code : 'E_TAP', `tap ${tap.name} failed on batch ${batch.time}: ${errorMessage(err)}`);
+    }
+  }
+
+  scored.foreachBatch(async (items, time) => {
+    const all: Classified[] = items.map((s) => s.item);
+    const matched = all.filter(matches);
+    if (current) current.matched = matched.length;
+    await Promise.all([...taps.map((t) => writeTap(t, { time, items: all })), ...sinks.map((s) => writeSink(s, { time, items: matched }))]);
+  }, 'sinks');
+
+  let lastStats: WindowCounts = emptyWindowStats(window.lengthMs, window.slideMs);
+  scored
+    .flatMap((s) => windowKeys(s.item))
+    .map((k): [string, number] => [k, 1])
+    .reduceByKeyAndWindow(add, window.lengthMs, window.slideMs, { inverse: sub, filter: ([, v]) => v > 0 })
+    .foreachBatch(async (entries, time) => {
+      lastStats = buildWindowStats(entries, {
+        windowMs: window.lengthMs,
+        slideMs: window.slideMs,
+        asOf: time,
+        labels: models.current.model.labels,
+        topHashtags,
+      });
+      safeEmit(events, log, 'window', lastStats);
+      await onWindow?.(lastStats);
+    }, 'window');
+
+  let totals: Record<string, number> = {};
+  scored
+    .map((s): [string, number] => [clusterKey(s.item.cluster), 1])
+    .updateStateByKey<string, number, number>((values, state) => (state ?? 0) + values.length)
+    .foreachBatch((entries) => {
+      totals = Object.fromEntries(entries);
+    }, 'totals');
+
+  scored.foreachBatch(async (items, time) => {
+    if (events.listenerCount('batch.stats') > 0 && current) {
+      const { model } = current.snap;
+      const stats = emptyStats(model.k, model.features.numFeatures);
+      let points = 0;
+      for (const s of items) {
+        if (s.item.cluster === null) continue;
+        addPoint(stats, s.vector, s.item.cluster);
+        points++;
+      }
+      safeEmit(events, log, 'batch.stats', { time, modelVersion: model.version, points, stats });
+    }
+    if (updater) {
+      updater.fold(items.map((s) => s.vector));
+      if (updater.due) await updater.publish(clock.now());
+    }
+  }, 'streaming-kmeans');
+
+  // ---- events ----
+  ctx.events.on('batch.start', (e) => safeEmit(events, log, 'batch.start', e));
+  ctx.events.on('batch.end', (e) => {
+    const scoredNow = current && current.time === e.time ? current.scored : [];
+    const info: BatchInfo = {
+      time: e.time,
+      records: e.records,
+      matched: current && current.time === e.time ? current.matched : 0,
+      ...tally(scoredNow),
+      processingMs: e.processingMs,
+      schedulingDelayMs: e.schedulingDelayMs,
+      modelVersion: current && current.time === e.time ? current.snap.model.version : models.version,
+    };
+    current = undefined;
+    safeEmit(events, log, 'batch.end', info);
+  });
+  ctx.events.on('checkpoint', (e) => safeEmit(events, log, 'checkpoint', e));
+  ctx.events.on('warning', (e) => safeEmit(events, log, 'warning', e));
+  const onModel = (snap: ModelSnapshot, previous: ModelSnapshot) => {
+    if (updater && snap.source !== STREAMING_UPDATE_SOURCE && snap.source !== 'checkpoint') updater.adopt(snap.model);
+    const tooHigh = (filter.clusters ?? []).filter((j) => j >= snap.model.k);
+    if (snap.model.k !== previous.model.k && tooHigh.length) {
+      warn('E_BAD_FILTER', `the new model has ${snap.model.k} clusters: --cluster ${tooHigh.join(', ')} matches nothing now`);
+    }
+    safeEmit(events, log, 'model.updated', { version: snap.model.version, source: snap.source });
+  };
+  models.on('model.updated', onModel);
+
+  const watcher = modelPath ? new ModelWatcher({ path: modelPath, holder: models, clock, pollMs: modelPollMs, log, onWarning: warn }) : undefined;
+
+  let closed: Promise<void> | undefined;
+  const closeAll = () => {
+    closed ??= (async () => {
+      models.off('model.updated', onModel);
+      await watcher?.stop();
+      for (const s of [...sinks, ...taps]) {
+        try {
+          await s.close();
+        } catch (err) {
+          log.warn({ sink: s.name, err: errorMessage(err) }, 'closing a sink failed');
+        }
+      }
+    })();
+    return closed;
+  };
+  const done = ctx.done.then(closeAll, async (err) => {
+    await closeAll();
+    throw err;
+  });
+  done.catch(() => undefined);
+
+  return {
+    events,
+    context: ctx,
+    updater,
+    done,
+    get running() {
+      return ctx.state === 'running';
+    },
+    async start() {
+      await ctx.start();
+      await watcher?.start();
+    },
+    async stop() {
+      await ctx.stop().catch(() => undefined);
+      await closeAll();
+      return done;
+    },
+    stats(): WindowCounts {
+      return lastStats;
+    },
+    totals() {
+      return { ...totals };
+    },
+  };
+}
+
+export type { WindowStats };
