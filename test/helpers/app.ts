@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { ModelHolder } from '../../src/clustering/model-holder.js';
 import { parseModel, modelToJSON, type ClusterModel } from '../../src/clustering/model.js';
-import { DEFAULT_HTTP, DEFAULT_MODEL_PATH, type HttpConfig } from '../../src/config.js';
+import { DEFAULT_HTTP, DEFAULT_MODEL_PATH, type HttpConfig, type SseConfig } from '../../src/config.js';
 import { buildApp, type AppDeps } from '../../src/http/app.js';
 import { ServiceMetrics } from '../../src/http/metrics.js';
 import { createModelRepository, type ModelRepository } from '../../src/http/services/model-repository.js';
@@ -83,7 +83,7 @@ export class LogCapture extends Writable {
 }
 
 export interface TestAppOptions {
-  http?: Partial<HttpConfig>;
+  http?: Partial<Omit<HttpConfig, 'sse'>> & { sse?: Partial<SseConfig> };
   hub?: HubOptions;
   pipeline?: Pipeline | null;
   model?: ClusterModel;
