@@ -154,13 +154,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     routePrefix: '/docs',
     uiConfig: { docExpansion: 'list', deepLinking: false, validatorUrl: null },
     staticCSP: true,
-    // swagger-ui's policy, minus the remote validator and the https upgrade (the service may run on plain HTTP)
+    // swagger-ui's policy (its scripts pinned by hash), minus the remote validator and the https upgrade (the
+    // service may run on plain HTTP); Swagger UI sets inline styles, so /docs alone allows inline styles
     transformStaticCSP: (header: string) =>
       header
-        .replace(' validator.swagger.io', '')
-        .replace('upgrade-insecure-requests;', '')
-        .replace('style-src \'self\' https:', "style-src 'self'")
-        .trim(),
+        .split(';')
+        .map((d) => d.trim())
+        .filter((d) => d && d !== 'upgrade-insecure-requests')
+        .map((d) => (d.startsWith('style-src') ? "style-src 'self' 'unsafe-inline'" : d.replace(' validator.swagger.io', '')))
+        .join('; '),
   });
 
   await app.register(healthRoutes);
