@@ -89,6 +89,8 @@ export interface TestAppOptions {
   model?: ClusterModel;
   /** A real model store in a temp folder (seeded by the default model); removed by `close`. */
   withStore?: boolean;
+  /** A model repository of the test's own (instead of withStore). */
+  repo?: ModelRepository;
   logLevel?: string;
 }
 
@@ -110,7 +112,7 @@ export async function testApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const hub = new StreamHub(opts.hub);
   const pipeline = opts.pipeline === undefined ? new TestPipeline() : opts.pipeline;
   let storeDir: string | undefined;
-  let store: ModelRepository | undefined;
+  let store: ModelRepository | undefined = opts.repo;
   if (opts.withStore) {
     storeDir = await mkdtemp(path.join(os.tmpdir(), 'tweetlang-http-store-'));
     store = createModelRepository({ storeDir, seedPath: DEFAULT_MODEL_PATH });

@@ -1,6 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_PATH } from '../../src/config.js';
+import { createModelRepository } from '../../src/http/services/model-repository.js';
 import { ADMIN_KEY, testApp, tinyModelJSON, type TestApp } from '../helpers/app.js';
 import { outputBatch } from '../helpers/batches.js';
 
@@ -169,7 +173,6 @@ describe('admin routes', () => {
 
   it('a reload that finds a broken store file answers 400 and keeps the running model', async () => {
     await t.app.inject({ method: 'PUT', url: '/v1/model', headers: admin, payload: tinyModelJSON() });
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(path.join(t.storeDir!, 'model-000002.json'), '{"format": "tweetlang-model"');
     const r = await t.app.inject({ method: 'POST', url: '/v1/model/reload', headers: admin });
     expect(r.statusCode).toBe(400);
@@ -200,6 +203,23 @@ describe('admin routes stay off without a usable key', () => {
       }
     });
   }
+
+  it('a store that cannot be written answers 503 E_MODEL_SAVE_FAILED and keeps the running model', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tweetlang-blocked-'));
+    const blocker = path.join(dir, 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    const t = await testApp({ repo: createModelRepository({ storeDir: path.join(blocker, 'store'), seedPath: DEFAULT_MODEL_PATH }) });
+    try {
+      const r = await t.app.inject({ method: 'PUT', url: '/v1/model', headers: admin, payload: tinyModelJSON() });
+      expect(r.statusCode).toBe(503);
+      expect(r.json().code).toBe('E_MODEL_SAVE_FAILED');
+      expect(r.json().message).toMatch(/running model stays/);
+      expect(t.models.current.model.k).toBe(20);
+    } finally {
+      await t.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 
   it('without a store, an upload answers 503 E_NO_MODEL_STORE', async () => {
     const t = await testApp();

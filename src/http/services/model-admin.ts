@@ -4,6 +4,7 @@
  * Operations run one at a time.
  */
 import type { ModelHolder, ModelSnapshot } from '../../clustering/model-holder.js';
+import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { HttpError } from '../errors.js';
 import { validateUpload, type ModelRepository } from './model-repository.js';
@@ -58,7 +59,13 @@ export class ModelAdmin {
       const model = validateUpload(body);
       const previous = this.models.version;
       // versions only go up while the service runs: the upload gets at least the running version + 1
-      const version = await repo.save({ ...model, version: Math.max(model.version, previous + 1) });
+      let version: number;
+      try {
+        version = await repo.save({ ...model, version: Math.max(model.version, previous + 1) });
+      } catch (err) {
+        this.log.error({ err }, 'could not save an uploaded model');
+        throw new HttpError(503, 'E_MODEL_SAVE_FAILED', `the model is valid but could not be saved to the store (${errorMessage(err)}); the running model stays`);
+      }
       const next = this.models.set({ ...model, version }, 'upload');
       this.log.info({ version, previous, k: model.k }, 'model uploaded and swapped in');
       return this.result(next, previous);
