@@ -112,7 +112,7 @@ export function toErrorBody(err: unknown, validationCodes?: Record<string, strin
   }
   const status = typeof fe?.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 400 && status < 500) {
-    const code = (fe.code && FASTIFY_CODES[fe.code]) ?? (status === 429 ? 'E_RATE_LIMITED' : status === 404 ? 'E_NOT_FOUND' : 'E_BAD_REQUEST');
+    const code = (fe.code && FASTIFY_CODES[fe.code]) ?? (status === 429 ? 'E_RATE_LIMITED' : status === 404 ? 'E_ROUTE_NOT_FOUND' : 'E_BAD_REQUEST');
     const message = FRIENDLY[code] ?? (fe.message || STATUS_CODES[status] || 'bad request');
     return errorBody(status, code, message);
   }
@@ -130,6 +130,6 @@ export function installErrorHandlers(app: FastifyInstance): void {
   });
   app.setNotFoundHandler(function onNotFound(req: FastifyRequest, reply: FastifyReply) {
     const path = req.url.split('?')[0];
-    return reply.status(404).send(errorBody(404, 'E_NOT_FOUND', `no route ${req.method} ${path.slice(0, 200)}`));
+    return reply.status(404).send(errorBody(404, 'E_ROUTE_NOT_FOUND', `no route ${req.method} ${path.slice(0, 200)}`));
   });
 }

@@ -191,7 +191,7 @@ describe('admin routes stay off without a usable key', () => {
       try {
         const r = await t.app.inject({ method: 'POST', url: '/v1/model/reload', headers: { 'x-admin-key': key ?? 'x' } });
         expect(r.statusCode).toBe(404);
-        expect(r.json().code).toBe('E_NOT_FOUND');
+        expect(r.json().code).toBe('E_ROUTE_NOT_FOUND');
         const put = await t.app.inject({ method: 'PUT', url: '/v1/model', headers: { 'x-admin-key': key ?? 'x' }, payload: tinyModelJSON() });
         expect(put.statusCode).toBe(404);
         const warn = t.logs.lines.find((l) => String(l.msg).startsWith('admin routes'));

@@ -140,7 +140,7 @@ describe('errors, headers, CORS and rate limits', () => {
     ] as const) {
       const r = await t.app.inject({ method, url });
       expect(r.statusCode, `${method} ${url}`).toBe(404);
-      expect(r.json().code).toBe('E_NOT_FOUND');
+      expect(r.json().code).toBe('E_ROUTE_NOT_FOUND');
     }
   });
 

@@ -64,7 +64,7 @@ export default async function dashboardRoutes(app: App, opts: { dir?: string } =
 
   async function asset(req: FastifyRequest<{ Params: { file: string } }>, reply: FastifyReply) {
     const a = req.params.file === 'index.html' ? undefined : assets.get(req.params.file);
-    if (!a) throw new HttpError(404, 'E_NOT_FOUND', `no asset ${JSON.stringify(req.params.file)}`);
+    if (!a) throw new HttpError(404, 'E_ROUTE_NOT_FOUND', `no asset ${JSON.stringify(req.params.file)}`);
     return send(req, reply, a);
   }
 
