@@ -2,19 +2,27 @@
  * The pipeline embedded in the API service: replays the bundled sample stream in a loop at a modest rate,
  * classifies with the shared ModelHolder and taps every classified record into the SSE hub.
  *
- * INTEGRATION POINT: the streaming engine (`createPipeline` in src/stream/pipeline.ts, branch `stream`)
- * was not on main when the HTTP service was written. Until this function wires it, the service runs
- * without a pipeline: predict, model, clusters and the dashboard work; /v1/stream stays quiet and
- * /v1/stats answers `"pipeline": "absent"`. Wiring it is one call, roughly:
+ * INTEGRATION POINT (for the lead): the streaming engine (`createPipeline`, src/stream/pipeline.ts on
+ * branch `stream`) was not on main when the HTTP service was finished. Until this function wires it, the
+ * service runs without a pipeline: predict, model, clusters, admin and the dashboard work; /v1/stream stays
+ * quiet and /v1/stats answers `"pipeline": "absent"`. With the `stream` branch merged, replace the last
+ * two lines of the function with (API as on that branch at 796b7e1):
  *
+ *   import { createPipeline } from '../../src/stream/pipeline.js';
+ *   import { replaySource } from '../../src/sources/replay.js';
+ *   import { ModelStore } from '../../src/store/model-store.js';
+ *   ...
  *   return createPipeline({
- *     source: replaySource({ path: config.embedded.streamPath, loop: true, rate: config.embedded.rate }),
+ *     source: replaySource({ file: config.embedded.streamPath, loop: true, rate: config.embedded.rate }),
  *     models: deps.models,
- *     sinks: [],                 // the API has no filtered sinks of its own
- *     taps: [deps.hub],          // every classified record goes to the SSE hub
- *     checkpointDir: config.embedded.checkpointDir || undefined,
+ *     taps: [deps.hub],                                   // every classified record -> SSE hub
+ *     update: { store: new ModelStore(config.model.storeDir) },   // StreamingKMeans, versions in the same store
+ *     checkpoint: config.embedded.checkpointDir ? { dir: config.embedded.checkpointDir } : undefined,
  *     log: deps.log,
  *   });
+ *
+ * Nothing else changes: main.ts starts it after listen and stops it on SIGTERM; uploads and reloads swap
+ * the ModelHolder, which that pipeline adopts (its updater restarts from any model not its own).
  */
 import { existsSync } from 'node:fs';
 import type { ModelHolder } from '../../src/clustering/model-holder.js';
