@@ -3,7 +3,8 @@
  * next to a bare Fastify route returning a constant for the same request, measured in the same run; then
  * SSE delivery latency (hub.write -> event parsed by a client) at 5k tweets/s.
  *
- *   node --import tsx bench/api.ts            (BENCH_DURATION=10 seconds per run, BENCH_CONNECTIONS=10)
+ *   node --import tsx bench/api.ts     (BENCH_DURATION=12 s per server and size, in BENCH_ROUNDS=4 alternating rounds;
+ *                                       BENCH_CONNECTIONS=10; BENCH_SSE_RATE=5000; BENCH_SSE_SECONDS=10)
  *
  * The servers run in a child process (bench/api-server.ts) so the load generator does not share their
  * event loop. Results are printed and written to bench/out/api.json.
@@ -19,7 +20,9 @@ import { SAMPLE_TWEETS } from '../test/helpers/sample-tweets.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, HERE.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const DURATION = Number(process.env.BENCH_DURATION ?? 12);
+/** The bare and predict runs alternate in this many rounds (medians reported), so load from other processes hits both alike. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SSE_RATE = Number(process.env.BENCH_SSE_RATE ?? 5000);
 const SSE_SECONDS = Number(process.env.BENCH_SSE_SECONDS ?? 10);
@@ -58,16 +61,48 @@ interface Load {
   non2xx: number;
 }
 
-async function load(url: string, body: string): Promise<Load> {
+async function load(url: string, body: string, seconds: number): Promise<Load> {
   const r = await autocannon({
     url,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body,
     connections: CONNECTIONS,
-    duration: DURATION,
+    duration: seconds,
   });
   return { reqPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function combine(runs: Load[]): Load {
+  return {
+    reqPerSec: median(runs.map((r) => r.reqPerSec)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((a, r) => a + r.errors, 0),
+    non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+  };
+}
+
+/** Bare and predict in alternating rounds (bare first in even rounds, predict first in odd ones). */
+async function compare(bareUrl: string, appUrl: string, body: string): Promise<{ bare: Load; predict: Load }> {
+  const seconds = Math.max(1, Math.round(DURATION / ROUNDS));
+  const bare: Load[] = [];
+  const predict: Load[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2 === 0) {
+      bare.push(await load(bareUrl, body, seconds));
+      predict.push(await load(appUrl, body, seconds));
+    } else {
+      predict.push(await load(appUrl, body, seconds));
+      bare.push(await load(bareUrl, body, seconds));
+    }
+  }
+  return { bare: combine(bare), predict: combine(predict) };
 }
 
 function payload(n: number): string {
@@ -78,6 +113,23 @@ function payload(n: number): string {
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Texts/s of Predictor.predictMany in this process on the same 100-text payload: the compute ceiling. */
+async function inProcessTextsPerSec(seconds: number): Promise<number> {
+  const { loadModel } = await import('../src/store/model-store.js');
+  const { Predictor } = await import('../src/clustering/predictor.js');
+  const { DEFAULT_MODEL_PATH } = await import('../src/config.js');
+  const predictor = new Predictor(await loadModel(DEFAULT_MODEL_PATH));
+  const texts = (JSON.parse(payload(100)) as { texts: string[] }).texts;
+  for (let i = 0; i < 50; i++) predictor.predictMany(texts); // warm-up
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) {
+    predictor.predictMany(texts);
+    n += texts.length;
+  }
+  return n / ((performance.now() - t0) / 1000);
 }
 
 /** Connects `clients` SSE clients, collects delivery latencies for `seconds`. */
@@ -122,17 +174,19 @@ async function sseLatency(base: string, clients: number, seconds: number): Promi
 }
 
 export async function run(): Promise<Record<string, unknown>> {
-  const env = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, duration: DURATION, connections: CONNECTIONS, loadavg: os.loadavg()[0] };
+  const env = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, duration: DURATION, rounds: ROUNDS, connections: CONNECTIONS, loadavg: os.loadavg()[0] };
   console.log(
-    `API benchmark: ${DURATION}s per run, ${CONNECTIONS} connections, ${env.cpus} CPUs (${env.cpu}), Node ${env.node}, load average ${env.loadavg.toFixed(2)} at start`,
+    `API benchmark: ${DURATION}s per server and size in ${ROUNDS} alternating rounds (medians), ${CONNECTIONS} connections, ` +
+      `${env.cpus} CPUs (${env.cpu}), Node ${env.node}, load average ${env.loadavg.toFixed(2)} at start`,
   );
+  // the compute ceiling first, while no server or load generator runs
+  const ceiling = await inProcessTextsPerSec(3);
   const servers = await startServers();
   const results: Record<string, unknown> = { env };
   try {
     for (const n of [1, 100]) {
       const body = payload(n);
-      const bare = await load(`${servers.bare}/const`, body);
-      const predict = await load(`${servers.app}/v1/predict`, body);
+      const { bare, predict } = await compare(`${servers.bare}/const`, `${servers.app}/v1/predict`, body);
       const ratio = predict.reqPerSec / bare.reqPerSec;
       results[`predict_${n}`] = { predict, bare, ratio, textsPerSec: predict.reqPerSec * n };
       console.log(
@@ -144,6 +198,11 @@ export async function run(): Promise<Record<string, unknown>> {
   } finally {
     await stopServers(servers);
   }
+  const api100 = (results.predict_100 as { textsPerSec: number }).textsPerSec;
+  results.inProcessTextsPerSec = ceiling;
+  console.log(
+    `in-process Predictor.predictMany, same 100 texts: ${ceiling.toFixed(0)} texts/s; /v1/predict at 100 texts/request reaches ${(100 * api100 / ceiling).toFixed(0)}% of it`,
+  );
 
   const sseServers = await startServers({ BENCH_SSE_RATE: String(SSE_RATE) });
   try {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
@@ -17,7 +17,7 @@ import { PROJECT_ROOT, type HttpConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import type { StreamHub } from '../sinks/hub.js';
 import type { Pipeline } from '../stream/pipeline-types.js';
-import { HttpError, installErrorHandlers } from './errors.js';
+import { HttpError, installErrorHandlers, toErrorBody } from './errors.js';
 import { installJsonParser } from './json-body.js';
 import type { ServiceMetrics } from './metrics.js';
 import { ModelAdmin } from './services/model-admin.js';
@@ -62,6 +62,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // one debug line per request (onResponse below) instead of two info lines
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
     return503OnClosing: true,
+    // malformed URLs fail before routing: answer them in the same JSON shape as every other error
+    frameworkErrors: function onFrameworkError(error: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
+      const body = toErrorBody(error);
+      void reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
+    },
     requestIdHeader: 'x-request-id',
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 

@@ -144,6 +144,26 @@ describe('errors, headers, CORS and rate limits', () => {
     }
   });
 
+  it('malformed URLs and content-lengths answer 400 JSON with a code', async () => {
+    t = await testApp();
+    for (const [url, code] of [
+      ['/v1/%ff', 'E_BAD_URL'],
+      ['/%E0%A4%A', 'E_BAD_URL'],
+    ]) {
+      const r = await t.app.inject({ url });
+      expect(r.statusCode, url).toBe(400);
+      expect(r.json().code).toBe(code);
+    }
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/v1/predict',
+      payload: '{"text":"a"}',
+      headers: { 'content-type': 'application/json', 'content-length': '5' },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().code).toBe('E_BAD_CONTENT_LENGTH');
+  });
+
   it('an unexpected error gives 500 "internal error" without a stack, and the service keeps serving', async () => {
     t = await testApp();
     t.app.pipeline!.stats = () => {
