@@ -189,6 +189,25 @@ describe('errors, headers, CORS and rate limits', () => {
     expect(r.headers['strict-transport-security']).toBeUndefined();
   });
 
+  it('serves the dashboard files with types and ETags, and nothing else from public/', async () => {
+    t = await testApp();
+    const page = await t.app.inject({ url: '/?lang=spa&cluster=3' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('/assets/app.js');
+    const js = await t.app.inject({ url: '/assets/app.js' });
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(js.body).toContain('EventSource');
+    const again = await t.app.inject({ url: '/assets/app.js', headers: { 'if-none-match': String(js.headers.etag) } });
+    expect(again.statusCode).toBe(304);
+    expect((await t.app.inject({ url: '/assets/style.css' })).headers['content-type']).toBe('text/css; charset=utf-8');
+    expect((await t.app.inject({ url: '/favicon.ico' })).headers['content-type']).toBe('image/svg+xml');
+    expect((await t.app.inject({ url: '/assets/nope.js' })).json().code).toBe('E_ROUTE_NOT_FOUND');
+    expect((await t.app.inject({ url: '/assets/index.html' })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/assets/.hidden' })).statusCode).toBe(400);
+    expect((await t.app.inject({ url: '/?foo=1' })).json().code).toBe('E_VALIDATION');
+  });
+
   it('CORS is off unless origins are configured', async () => {
     t = await testApp();
     const off = await t.app.inject({ url: '/v1/model', headers: { origin: 'https://example.com' } });

@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from '@fastify/type-provider-typebox';
 import { PROJECT_ROOT } from '../../../config.js';
 import { HttpError } from '../../errors.js';
 import type { App } from '../../types.js';
+import { assetRoute, faviconRoute, pageRoute } from './schemas.js';
 
 export const PUBLIC_DIR = path.join(PROJECT_ROOT, 'public');
 
@@ -39,18 +39,13 @@ function loadAssets(dir: string): Map<string, Asset> {
   return assets;
 }
 
-const PageQuery = Type.Object(
-  { cluster: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }))), lang: Type.Optional(Type.Array(Type.String({ maxLength: 64 }))) },
-  { additionalProperties: false },
-);
-
 export default async function dashboardRoutes(app: App, opts: { dir?: string } = {}): Promise<void> {
   const assets = loadAssets(opts.dir ?? PUBLIC_DIR);
   if (!assets.has('index.html')) throw new Error(`dashboard: ${opts.dir ?? PUBLIC_DIR}/index.html is missing`);
 
-  app.get('/', { schema: { hide: true, querystring: PageQuery }, handler: page });
-  app.get('/assets/:file', { schema: { hide: true, params: Type.Object({ file: Type.String({ pattern: '^[a-z0-9][a-z0-9.-]*$' }) }) }, handler: asset });
-  app.get('/favicon.ico', { schema: { hide: true }, handler: favicon });
+  app.get('/', { schema: pageRoute, handler: page });
+  app.get('/assets/:file', { schema: assetRoute, handler: asset });
+  app.get('/favicon.ico', { schema: faviconRoute, handler: favicon });
 
   function send(req: FastifyRequest, reply: FastifyReply, a: Asset) {
     reply.header('etag', a.etag).header('cache-control', 'no-cache').type(a.type);
