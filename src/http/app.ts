@@ -86,6 +86,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   deps.metrics.observeHub(deps.hub);
   app.addHook('onClose', async () => stopObserving.forEach((stop) => stop()));
 
+  // the request id (the client's x-request-id, or a generated one) goes back, so a client can quote it
+  app.addHook('onRequest', async function echoRequestId(req: FastifyRequest, reply: FastifyReply) {
+    reply.header('x-request-id', req.id);
+  });
+
   app.addHook('onResponse', async function observeRequest(req: FastifyRequest, reply: FastifyReply) {
     const route = req.routeOptions.url ?? 'unmatched';
     deps.metrics.httpSeconds.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);

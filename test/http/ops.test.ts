@@ -172,7 +172,11 @@ describe('errors, headers, CORS and rate limits', () => {
     const r = await t.app.inject({ url: '/v1/stats' });
     expect(r.statusCode).toBe(500);
     expect(r.json()).toEqual({ statusCode: 500, code: 'E_INTERNAL', error: 'Internal Server Error', message: 'internal error' });
-    expect(t.logs.lines.some((l) => l.level === 50 && String(l.msg).includes('boom'))).toBe(true);
+    const logged = t.logs.lines.find((l) => l.level === 50 && String(l.msg).includes('boom'));
+    expect(logged).toBeDefined();
+    expect(r.headers['x-request-id']).toBe(logged!.reqId); // the client can quote the id the log has
+    const mine = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
+    expect(mine.headers['x-request-id']).toBe('abc-123');
     expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
   });
 
