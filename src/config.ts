@@ -5,6 +5,7 @@
 import type { Distance } from './clustering/distance.js';
 import type { InitMode } from './clustering/init.js';
 import type { UnknownPolicy } from './clustering/model.js';
+import { EnvReader } from './config-env.js';
 import { ConfigError } from './errors.js';
 import { SPARK_FEATURES, type FeatureSettings } from './features/settings.js';
 import { fileURLToPath } from 'node:url';
@@ -116,3 +117,152 @@ export const DEFAULT_STREAM: Readonly<StreamDefaults> = Object.freeze({
   sinkRetries: 3,
   sinkRetryMs: 200,
 });
+
+// ---------------------------------------------------------------------------------------------------
+// HTTP service (services/api): env variables, defaults and validation. docs/API.md lists them all.
+
+export interface SseConfig {
+  /** Events queued per subscriber before the oldest are dropped (skip-ahead). */
+  queueSize: number;
+  /** Concurrent /v1/stream clients; more get 503. */
+  maxClients: number;
+  /** Heartbeat comment interval. */
+  heartbeatMs: number;
+  /** A subscriber that keeps dropping events for this long is disconnected. */
+  maxBehindMs: number;
+  /** Recent texts kept per cluster for GET /v1/clusters. */
+  recentPerCluster: number;
+}
+
+export interface HttpConfig {
+  port: number;
+  host: string;
+  /** Largest request body (bytes) on every route but the model upload. */
+  bodyLimit: number;
+  /** Largest model upload (PUT /v1/model), bytes. */
+  modelUploadLimit: number;
+  /** Texts per POST /v1/predict request. */
+  maxTexts: number;
+  /** Length of one text (UTF-16 code units, as JavaScript counts). */
+  maxTextLength: number;
+  /** Admin API key (TWEETLANG_ADMIN_KEY); admin routes are off unless it has at least 16 characters. */
+  adminKey: string | undefined;
+  /** Requests per window per client address on /v1 routes; 0 turns rate limiting off. */
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
+  /** Origins allowed by CORS; empty = CORS off (same-origin only). "*" allows any origin. */
+  corsOrigins: string[];
+  /** Trust X-Forwarded-For (behind a reverse proxy) for client addresses. */
+  trustProxy: boolean;
+  sse: SseConfig;
+}
+
+/** The shortest admin key the service accepts. */
+export const MIN_ADMIN_KEY_LENGTH = 16;
+
+export const DEFAULT_SSE: Readonly<SseConfig> = Object.freeze({
+  queueSize: 1000,
+  maxClients: 100,
+  heartbeatMs: 15_000,
+  maxBehindMs: 10_000,
+  recentPerCluster: 5,
+});
+
+export const DEFAULT_HTTP: Readonly<HttpConfig> = Object.freeze({
+  port: 3000,
+  host: '127.0.0.1',
+  bodyLimit: 1024 * 1024,
+  modelUploadLimit: 64 * 1024 * 1024,
+  maxTexts: 1000,
+  maxTextLength: 10_000,
+  adminKey: undefined,
+  rateLimitMax: 6000,
+  rateLimitWindowMs: 60_000,
+  corsOrigins: [],
+  trustProxy: false,
+  sse: DEFAULT_SSE,
+});
+
+export interface ApiConfig {
+  http: HttpConfig;
+  model: {
+    /** Seed model (file or store folder) used while the store is empty (TWEETLANG_MODEL). */
+    path: string;
+    /** Versioned model store: uploads are saved here, reloads read its newest version (TWEETLANG_MODEL_STORE). */
+    storeDir: string;
+  };
+  /** The pipeline embedded in the API service (replays a JSONL stream in a loop). */
+  embedded: {
+    enabled: boolean;
+    streamPath: string;
+    /** Records per second replayed. */
+    rate: number;
+    /** Where the pipeline checkpoints (empty: no checkpoints). */
+    checkpointDir: string;
+    /** StreamingKMeans on the embedded stream: new model versions go to the model store (TWEETLANG_STREAMING_UPDATE). */
+    update: boolean;
+    /** Decay factor of those updates (TWEETLANG_DECAY, 0..1). */
+    decay: number;
+  };
+  logLevel: string;
+}
+
+/** Reads the API service's settings from the environment; throws ConfigError (E_CONFIG) naming the bad variable. */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const e = new EnvReader(env);
+  const d = DEFAULT_HTTP;
+  const http: HttpConfig = {
+    port: e.int('PORT', d.port, 0, 65535),
+    host: e.string('HOST', d.host),
+    bodyLimit: e.bytes('TWEETLANG_BODY_LIMIT', d.bodyLimit, 1024, 1024 ** 3),
+    modelUploadLimit: e.bytes('TWEETLANG_MODEL_UPLOAD_LIMIT', d.modelUploadLimit, 1024, 4 * 1024 ** 3),
+    maxTexts: e.int('TWEETLANG_MAX_TEXTS', d.maxTexts, 1, 1_000_000),
+    maxTextLength: e.int('TWEETLANG_MAX_TEXT_LENGTH', d.maxTextLength, 1, 10_000_000),
+    adminKey: e.optionalString('TWEETLANG_ADMIN_KEY'),
+    rateLimitMax: e.int('TWEETLANG_RATE_LIMIT', d.rateLimitMax, 0, 1_000_000_000),
+    rateLimitWindowMs: e.int('TWEETLANG_RATE_LIMIT_WINDOW_MS', d.rateLimitWindowMs, 1, 86_400_000),
+    corsOrigins: e.list('TWEETLANG_CORS_ORIGINS', d.corsOrigins),
+    trustProxy: e.bool('TWEETLANG_TRUST_PROXY', d.trustProxy),
+    sse: {
+      queueSize: e.int('TWEETLANG_SSE_QUEUE', DEFAULT_SSE.queueSize, 1, 1_000_000),
+      maxClients: e.int('TWEETLANG_SSE_MAX_CLIENTS', DEFAULT_SSE.maxClients, 1, 100_000),
+      heartbeatMs: e.int('TWEETLANG_SSE_HEARTBEAT_MS', DEFAULT_SSE.heartbeatMs, 100, 3_600_000),
+      maxBehindMs: e.int('TWEETLANG_SSE_MAX_BEHIND_MS', DEFAULT_SSE.maxBehindMs, 0, 3_600_000),
+      recentPerCluster: e.int('TWEETLANG_RECENT_PER_CLUSTER', DEFAULT_SSE.recentPerCluster, 0, 1000),
+    },
+  };
+  if (http.bodyLimit > http.modelUploadLimit) {
+    throw new ConfigError('E_CONFIG', 'TWEETLANG_MODEL_UPLOAD_LIMIT must be at least TWEETLANG_BODY_LIMIT', {
+      details: { variable: 'TWEETLANG_MODEL_UPLOAD_LIMIT' },
+    });
+  }
+  for (const o of http.corsOrigins) {
+    if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) {
+      throw new ConfigError('E_CONFIG', `TWEETLANG_CORS_ORIGINS must list origins like https://example.com or * (got ${JSON.stringify(o)})`, {
+        details: { variable: 'TWEETLANG_CORS_ORIGINS' },
+      });
+    }
+  }
+  const level = e.string('LOG_LEVEL', 'info');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
+    throw new ConfigError('E_CONFIG', `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got ${JSON.stringify(level)})`, {
+      details: { variable: 'LOG_LEVEL' },
+    });
+  }
+  return {
+    http,
+    model: {
+      path: path.resolve(e.string('TWEETLANG_MODEL', DEFAULT_MODEL_PATH)),
+      storeDir: path.resolve(e.string('TWEETLANG_MODEL_STORE', path.join(PROJECT_ROOT, 'data', 'models'))),
+    },
+    embedded: {
+      enabled: e.bool('TWEETLANG_EMBEDDED_PIPELINE', true),
+      streamPath: path.resolve(e.string('TWEETLANG_SAMPLE_STREAM', SAMPLE_STREAM_PATH)),
+      rate: e.number('TWEETLANG_REPLAY_RATE', 50, 0.1, 1_000_000),
+      checkpointDir: e.string('TWEETLANG_CHECKPOINT_DIR', ''),
+      update: e.bool('TWEETLANG_STREAMING_UPDATE', false),
+      decay: e.number('TWEETLANG_DECAY', 1, 0, 1),
+    },
+    logLevel: level,
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Where the API service's models live: a versioned store folder (uploads are saved there atomically,
+ * reloads read its CURRENT version) seeded by a model file (the bundled default) while the store is empty.
+ */
+import { Predictor } from '../../clustering/predictor.js';
+import { modelFromJSON, type ClusterModel } from '../../clustering/model.js';
+import { ModelError } from '../../errors.js';
+import { loadModel, ModelStore } from '../../store/model-store.js';
+
+export interface LoadedModel {
+  model: ClusterModel;
+  /** Path it was read from. */
+  source: string;
+}
+
+export interface ModelRepository {
+  /** Human-readable location (for logs and GET /v1/model). */
+  readonly location: string;
+  /** The newest model: the store's CURRENT version, or the seed while the store is empty. */
+  load(): Promise<LoadedModel>;
+  /** Saves atomically as the next version; returns the version written. */
+  save(model: ClusterModel): Promise<number>;
+}
+
+export interface RepositoryOptions {
+  storeDir: string;
+  seedPath: string;
+  /** Versions kept in the store. */
+  keep?: number;
+}
+
+export function createModelRepository({ storeDir, seedPath, keep = 10 }: RepositoryOptions): ModelRepository {
+  const store = new ModelStore(storeDir, { keep });
+  return {
+    location: `${storeDir} (seed ${seedPath})`,
+    async load() {
+      const v = await store.currentVersion();
+      if (v !== undefined) return { model: await store.load(v), source: storeDir };
+      return { model: await loadModel(seedPath), source: seedPath };
+    },
+    save: (model) => store.save(model),
+  };
+}
+
+/** Validates an uploaded model object completely (format, shapes, values, and that a predictor builds). */
+export function validateUpload(body: unknown): ClusterModel {
+  const model = modelFromJSON(body);
+  try {
+    new Predictor(model).predict('validation');
+  } catch (err) {
+    throw new ModelError('E_MODEL_INVALID', `invalid model: it cannot predict (${(err as Error).message})`, { cause: err });
+  }
+  return model;
+}
