@@ -76,7 +76,7 @@ function sparseRow(stats: ClusterStats, c: number): { i: Uint32Array; x: Float64
 
 /** Bytes a chunk of `nnz` coordinates takes in JSON (base64 of 4 + 8 bytes each, plus framing). */
 function chunkBytes(nnz: number): number {
-  return Math.ceil((nnz * 4) / 3) + Math.ceil((nnz * 8) / 3) + 64;
+  return 4 * Math.ceil((nnz * 4) / 3) + 4 * Math.ceil((nnz * 8) / 3) + 64;
 }
 
 /** Encodes one member's batch statistics into one or more messages, each at most ~maxBytes. */
@@ -85,7 +85,7 @@ export function encodeStats(stats: ClusterStats, meta: StatsMeta, maxBytes = DEF
   if (!meta.member) throw new RangeError('member must be a non-empty string');
   const header = 256 + meta.member.length;
   const budget = Math.max(1024, maxBytes - header);
-  const perChunk = Math.max(1, Math.floor((budget - 64) / 16)); // 16 > (4 + 8) * 4/3 bytes per coordinate
+  const perChunk = Math.max(1, Math.floor((budget - 80) / 16)); // 16 = (4 + 8) * 4/3 base64 bytes per coordinate
   const parts: Array<StatsPart['clusters']> = [[]];
   let used = 0;
   for (let c = 0; c < stats.k; c++) {
