@@ -51,7 +51,7 @@ describe('classifyKafkaError', () => {
   it('authentication and authorization failures are fatal', () => {
     expect(classifyKafkaError(createErrorFromCode(SASL_AUTHENTICATION_FAILED), 'x').code).toBe('E_KAFKA_AUTH');
     expect(classifyKafkaError(createErrorFromCode(TOPIC_AUTHORIZATION_FAILED), 'x').retriable).toBe(false);
-    const sasl = classifyKafkaError(new KafkaJSSASLAuthenticationError('SASL PLAIN authentication failed'), 'connecting');
+    const sasl = classifyKafkaError(new (KafkaJSSASLAuthenticationError as unknown as new (m: string) => Error)('SASL PLAIN authentication failed'), 'connecting');
     expect(sasl.code).toBe('E_KAFKA_AUTH');
     expect(sasl.retriable).toBe(false);
   });
