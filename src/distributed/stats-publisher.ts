@@ -5,12 +5,14 @@
  * engine (emit is synchronous); if the queue backs up beyond `maxPending` the oldest stats are dropped
  * and counted (the updater closes those rounds on its grace timer).
  */
-import type { Kafka, Producer } from 'kafkajs';
+import kafkajs, { type Kafka, type Producer } from 'kafkajs';
 import type { ClusterStats } from '../clustering/streaming-kmeans.js';
 import type { Logger } from '../log.js';
 import { classifyKafkaError } from '../kafka/errors.js';
 import { withRetry } from '../kafka/retry.js';
 import { DEFAULT_STATS_MAX_BYTES, encodeStats } from './stats-codec.js';
+
+const { Partitioners } = kafkajs;
 
 /** What the engine emits after each batch (the `batch.stats` event). */
 export interface BatchStatsEvent {
@@ -50,7 +52,7 @@ export function createStatsPublisher({ kafka, topic, member, maxBytes = DEFAULT_
 
   function connect(): Promise<Producer> {
     connecting ??= (async () => {
-      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
       await withRetry(() => p.connect(), { what: 'connecting the stats producer', retries });
       producer = p;
       return p;

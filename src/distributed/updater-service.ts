@@ -8,7 +8,7 @@
  * the stats offsets for monitoring (the model's headers, not the group offsets, are what a restart
  * trusts). Runs until `signal` aborts.
  */
-import type { Kafka } from 'kafkajs';
+import kafkajs, { type Kafka } from 'kafkajs';
 import type { ClusterModel } from '../clustering/model.js';
 import type { Decay } from '../clustering/streaming-kmeans.js';
 import type { Logger } from '../log.js';
@@ -19,6 +19,8 @@ import { parsePartitionKey, partitionKey } from '../kafka/spec.js';
 import { HandOff } from '../kafka/queue.js';
 import { followModelTopic, modelTopicSpec, publishModel, statsTopicSpec } from './model-topic.js';
 import { UpdaterCore, type Published } from './updater-core.js';
+
+const { Partitioners } = kafkajs;
 
 export interface UpdaterServiceOptions {
   kafka: Kafka;
@@ -71,7 +73,7 @@ export async function startUpdater({
   const latest = await reader.ready;
   await reader.stop();
 
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await withRetry(() => producer.connect(), { what: 'connecting the model producer', retries: 3, signal });
   let model = initialModel;
   if (latest) {

@@ -81,7 +81,9 @@ export function createKafkaClient(opts: KafkaClientOptions, log: Logger): Kafka 
       const level = LEVELS[entry.level] ?? 'info';
       const { message, ...rest } = entry.log;
       // kafkajs logs at WARN/ERROR for things it recovers from (retries, rebalances): keep them, one level down
-      const target = level === 'error' ? 'warn' : level === 'warn' ? 'info' : 'debug';
+      let target: 'warn' | 'info' | 'debug' = level === 'error' ? 'warn' : level === 'warn' ? 'info' : 'debug';
+      // a rebalance shows up as failed heartbeats/commits: routine, not worth a warning
+      if (/rebalanc|rejoin/i.test(String(rest.error ?? ''))) target = 'debug';
       log[target]({ kafkajs: entry.namespace, ...rest }, message);
     },
   };

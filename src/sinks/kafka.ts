@@ -17,7 +17,7 @@ import { parseKafkaSinkSpec } from '../kafka/spec.js';
 import { withRetry } from '../kafka/retry.js';
 import { ensureTopics } from '../kafka/topics.js';
 
-const { CompressionTypes } = kafkajs;
+const { CompressionTypes, Partitioners } = kafkajs;
 
 export type Compression = 'none' | 'gzip';
 
@@ -64,7 +64,7 @@ export function createKafkaSink({
 
   function connect(): Promise<void> {
     connecting ??= (async () => {
-      const p = kafkaClient.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const p = kafkaClient.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
       const a = kafkaClient.admin();
       try {
         await withRetry(async () => {
