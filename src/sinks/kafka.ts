@@ -11,7 +11,7 @@ import kafkajs, { type Admin, type Kafka, type Producer } from 'kafkajs';
 import { componentLogger, type Logger } from '../log.js';
 import { ConfigError } from '../errors.js';
 import type { OutputBatch, Sink } from './types.js';
-import { createKafkaClient, type KafkaClientOptions } from '../kafka/client.js';
+import { createKafkaClient, kafkaOptionsFromEnv, type KafkaClientOptions } from '../kafka/client.js';
 import { messagesByTopic } from '../kafka/messages.js';
 import { parseKafkaSinkSpec } from '../kafka/spec.js';
 import { withRetry } from '../kafka/retry.js';
@@ -124,4 +124,14 @@ export function createKafkaSink({
       await admin?.disconnect().catch(() => undefined);
     },
   };
+}
+
+/** `kafka:TOPIC` (or a template with {label}/{cluster}) -> a Kafka sink (registry entry). */
+export function kafkaSinkFromSpec(
+  spec: string,
+  ctx: { env: NodeJS.ProcessEnv; brokers?: string; clientId?: string; createTopics?: boolean; log?: Logger },
+  extra: Partial<KafkaSinkOptions> = {},
+): KafkaSink {
+  const { topic } = parseKafkaSinkSpec(spec);
+  return createKafkaSink({ topic, client: kafkaOptionsFromEnv(ctx.env, { brokers: ctx.brokers, clientId: ctx.clientId }), createTopics: ctx.createTopics, log: ctx.log, ...extra });
 }

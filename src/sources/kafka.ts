@@ -18,12 +18,12 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { componentLogger, type Logger } from '../log.js';
 import { ConfigError } from '../errors.js';
 import { countSkip, newCounters, type OpenContext, type Positions, type Source, type SourceCounters, type SourceRecord } from './types.js';
-import { createKafkaClient, type KafkaClientOptions } from '../kafka/client.js';
+import { createKafkaClient, kafkaOptionsFromEnv, type KafkaClientOptions } from '../kafka/client.js';
 import { classifyKafkaError, KafkaError } from '../kafka/errors.js';
 import { nextOffset, OffsetBook, toOffsetString, type AssignmentChange } from '../kafka/offsets.js';
 import { HandOff } from '../kafka/queue.js';
 import { DEFAULT_MAX_VALUE_BYTES, recordFromValue } from '../kafka/messages.js';
-import { partitionKey, validateTopic } from '../kafka/spec.js';
+import { parseKafkaSourceSpec, partitionKey, validateTopic } from '../kafka/spec.js';
 import { withRetry } from '../kafka/retry.js';
 import { ensureTopics } from '../kafka/topics.js';
 
@@ -255,4 +255,23 @@ export function createKafkaSource({
     },
     close: shutdown,
   };
+}
+
+/** What the registries and the CLI pass when building Kafka adapters from a spec string. */
+export interface KafkaSpecContext {
+  env: NodeJS.ProcessEnv;
+  /** --brokers (else KAFKA_BROKERS). */
+  brokers?: string;
+  /** --group (else KAFKA_GROUP). */
+  group?: string;
+  clientId?: string;
+  log?: Logger;
+}
+
+/** `kafka:TOPIC` -> a Kafka source in consumer group `group` (registry entry). */
+export function kafkaSourceFromSpec(spec: string, ctx: KafkaSpecContext, extra: Partial<KafkaSourceOptions> = {}): KafkaSource {
+  const { topic } = parseKafkaSourceSpec(spec);
+  const groupId = ctx.group ?? ctx.env.KAFKA_GROUP;
+  if (!groupId) throw new ConfigError('E_KAFKA_CONFIG', `${spec} needs a consumer group: --group NAME (or KAFKA_GROUP)`);
+  return createKafkaSource({ topic, groupId, client: kafkaOptionsFromEnv(ctx.env, { brokers: ctx.brokers, clientId: ctx.clientId }), log: ctx.log, ...extra });
 }

@@ -15,7 +15,8 @@ import { countSkip, newCounters, type OpenContext, type Source, type SourceCount
 import { HandOff } from '../kafka/queue.js';
 import { abortableSleep } from '../kafka/retry.js';
 import { Backoff, type Failure } from '../twitter/backoff.js';
-import { createTwitterApi, describeTwitterError, TWEET_FIELDS, TwitterError, type TwitterApiHandle } from '../twitter/client.js';
+import { createTwitterApi, describeTwitterError, tokenFromEnv, TWEET_FIELDS, TwitterError, type TwitterApiHandle } from '../twitter/client.js';
+import { DEFAULT_TWITTER } from '../config.js';
 
 export type TwitterStreamKind = 'filter' | 'sample';
 
@@ -64,7 +65,7 @@ export function createTwitterSource({
   token,
   apiBase,
   stream = 'filter',
-  keepAliveTimeoutMs = 30_000,
+  keepAliveTimeoutMs = DEFAULT_TWITTER.keepAliveTimeoutMs,
   queueSize = 10_000,
   maxAttempts = Infinity,
   sleep = abortableSleep,
@@ -188,4 +189,10 @@ export function createTwitterSource({
       current?.destroy();
     },
   };
+}
+
+/** `twitter` / `twitter:sample` -> a Twitter source; token from TWITTER_BEARER_TOKEN (registry entry). */
+export function twitterSourceFromSpec(spec: string, ctx: { env: NodeJS.ProcessEnv; apiBase?: string; log?: Logger }, extra: Partial<TwitterSourceOptions> = {}): TwitterSource {
+  const { stream } = parseTwitterSpec(spec);
+  return createTwitterSource({ token: tokenFromEnv(ctx.env), apiBase: ctx.apiBase ?? ctx.env.TWITTER_API_BASE, stream, log: ctx.log, ...extra });
 }
