@@ -122,7 +122,7 @@ export async function summarize(t: TweetsTable, samples = 3): Promise<Summary> {
     await query(
       t.conn,
       `SELECT cluster, any_value(predicted_label) AS label, count(*) AS n,
-              list(text ORDER BY length(text) DESC, text)[1:${Math.max(0, Math.floor(samples))}] AS samples
+              coalesce(list(text ORDER BY length(text) DESC, text) FILTER (WHERE text IS NOT NULL), [])[1:${Math.max(0, Math.floor(samples))}] AS samples
        FROM tweets GROUP BY cluster ORDER BY n DESC, cluster NULLS LAST`,
     )
   ).rows;
@@ -131,7 +131,7 @@ export async function summarize(t: TweetsTable, samples = 3): Promise<Summary> {
     rows: t.rows,
     schema,
     byLang,
-    byCluster: clusters.map((r) => ({ cluster: r.cluster === null ? null : Number(r.cluster), label: (r.label as string | null) ?? null, n: Number(r.n), samples: (r.samples as string[] | null) ?? [] })),
+    byCluster: clusters.map((r) => ({ cluster: r.cluster === null ? null : Number(r.cluster), label: (r.label as string | null) ?? null, n: Number(r.n), samples: ((r.samples as Array<string | null> | null) ?? []).filter((x): x is string => typeof x === 'string') })),
   };
 }
 
