@@ -92,9 +92,13 @@ export function createKafkaSource({
   let opened = false;
   let closing: Promise<void> | undefined;
 
-  async function seekToCheckpoint(c: Consumer, gained: string[], resume: Positions | undefined): Promise<void> {
-    if (!resume || gained.length === 0) return;
-    const wanted = gained.filter((k) => resume[k] !== undefined);
+  /** Checkpointed positions ahead of the group's committed offsets: records below them are already done. */
+  const floors = new Map<string, bigint>();
+  const deciding = new Map<string, Promise<void>>();
+
+  async function decideFloors(c: Consumer, gained: string[], resume: Positions | undefined): Promise<void> {
+    const wanted = gained.filter((k) => resume?.[k] !== undefined);
+    for (const k of gained) floors.delete(k);
     if (wanted.length === 0) return;
     const admin = kafkaClient.admin();
     try {
@@ -102,13 +106,13 @@ export function createKafkaSource({
       const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
       const byPartition = new Map(committed?.partitions.map((p) => [partitionKey(topic, p.partition), p.offset]) ?? []);
       for (const key of wanted) {
-        const cp = toOffsetString(resume[key]);
+        const cp = toOffsetString(resume![key]);
         const group = byPartition.get(key);
         if (group !== undefined && group !== '-1') book.noteCommitted(key, group);
         if (group === undefined || group === '-1' || BigInt(cp) > BigInt(group)) {
-          const partition = Number(key.slice(key.lastIndexOf('/') + 1));
           log.info({ partition: key, checkpoint: cp, committed: group }, 'resuming from the checkpoint, ahead of the committed offset');
-          c.seek({ topic, partition, offset: cp });
+          floors.set(key, BigInt(cp));
+          c.seek({ topic, partition: Number(key.slice(key.lastIndexOf('/') + 1)), offset: cp });
         }
       }
     } catch (err) {
@@ -138,7 +142,8 @@ export function createKafkaSource({
           log.warn({ err: (err as Error).message }, 'onRebalance listener failed');
         }
       })();
-      void seekToCheckpoint(c, change.assigned, ctx.resume);
+      const decision = decideFloors(c, change.assigned, ctx.resume);
+      for (const k of change.assigned) deciding.set(k, decision);
     });
     c.on(c.events.CRASH, (e) => {
       const error = classifyKafkaError(e.payload.error, `consuming ${topic}`);
@@ -166,8 +171,14 @@ export function createKafkaSource({
           eachBatchAutoResolve: false,
           eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
             const key = partitionKey(batch.topic, batch.partition);
+            await deciding.get(key); // a checkpoint ahead of the commit decides where this partition starts
+            const floor = floors.get(key);
             for (const m of batch.messages) {
               if (!isRunning() || isStale() || queue.closed) break;
+              if (floor !== undefined && BigInt(m.offset) < floor) {
+                resolveOffset(m.offset); // done before the checkpoint
+                continue;
+              }
               const parsed = recordFromValue(m.value, maxValueBytes);
               if ('skip' in parsed) {
                 countSkip(counters, parsed.skip);
