@@ -68,7 +68,7 @@ export async function runCollector({ source, out, max, everyMs = 1000, signal, l
       await admin.disconnect().catch(() => undefined);
     }
     producer = out.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-    await withRetry(() => producer!.connect(), { what: 'connecting the Kafka producer', retries: 3 });
+    await withRetry(() => producer!.connect(), { what: 'connecting the Kafka producer', retries: 1 });
   }
   const targets: string[] = [];
   let total = 0;

@@ -53,7 +53,7 @@ export function createStatsPublisher({ kafka, topic, member, maxBytes = DEFAULT_
   function connect(): Promise<Producer> {
     connecting ??= (async () => {
       const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-      await withRetry(() => p.connect(), { what: 'connecting the stats producer', retries });
+      await withRetry(() => p.connect(), { what: 'connecting the stats producer', retries: 1 });
       producer = p;
       return p;
     })().catch((err) => {

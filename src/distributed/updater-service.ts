@@ -63,7 +63,7 @@ export async function startUpdater({
   onPublish,
 }: UpdaterServiceOptions): Promise<UpdaterHandle> {
   const admin = kafka.admin();
-  await withRetry(() => admin.connect(), { what: 'connecting to Kafka', retries: 3, signal });
+  await withRetry(() => admin.connect(), { what: 'connecting to Kafka', retries: 1, signal });
   try {
     await ensureTopics(admin, [statsTopicSpec(statsTopic, statsPartitions), modelTopicSpec(modelTopic)], { create: createTopics, hint: 'create it, or pass --create-topics' });
   } finally {
@@ -74,7 +74,7 @@ export async function startUpdater({
   await reader.stop();
 
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-  await withRetry(() => producer.connect(), { what: 'connecting the model producer', retries: 3, signal });
+  await withRetry(() => producer.connect(), { what: 'connecting the model producer', retries: 1, signal });
   let model = initialModel;
   if (latest) {
     model = latest.model;
@@ -118,16 +118,30 @@ export async function startUpdater({
 
   const done = (async () => {
     let publishing = Promise.resolve();
+    // a version whose publishing failed with a retriable error: published again on the next tick (a newer
+    // version supersedes it: each one holds everything folded so far)
+    let unpublished: Published | null = null;
     const timer = setInterval(() => {
-      publishing = publishing.then(async () => {
-        const p = core.tick();
-        if (!p) return;
-        await publishModel(producer, modelTopic, p.model, p.progress);
-        log.info({ version: p.model.version, rounds: p.rounds.map((r) => r.round), members: p.rounds.map((r) => r.members.length), missing: p.rounds.flatMap((r) => r.missing) }, 'published a model version');
-        onPublish?.(p);
-        const commits = Object.entries(p.progress.resume).map(([key, offset]) => ({ ...parsePartitionKey(key), offset }));
-        await consumer.commitOffsets(commits).catch((err) => log.debug({ err: (err as Error).message }, 'stats offsets not committed (informational only)'));
-      }).catch((err) => failures.fail(classifyKafkaError(err, `publishing to ${modelTopic}`)));
+      publishing = publishing
+        .then(async () => {
+          const p = core.tick() ?? unpublished;
+          if (!p) return;
+          try {
+            await publishModel(producer, modelTopic, p.model, p.progress);
+          } catch (err) {
+            const e = classifyKafkaError(err, `publishing to ${modelTopic}`);
+            if (!e.retriable) throw e;
+            unpublished = p;
+            log.warn({ code: e.code, version: p.model.version, err: e.message }, 'model version not published; trying again');
+            return;
+          }
+          unpublished = null;
+          log.info({ version: p.model.version, rounds: p.rounds.map((r) => r.round), members: p.rounds.map((r) => r.members.length), missing: p.rounds.flatMap((r) => r.missing) }, 'published a model version');
+          onPublish?.(p);
+          const commits = Object.entries(p.progress.resume).map(([key, offset]) => ({ ...parsePartitionKey(key), offset }));
+          await consumer.commitOffsets(commits).catch((err) => log.debug({ err: (err as Error).message }, 'stats offsets not committed (informational only)'));
+        })
+        .catch((err) => failures.fail(classifyKafkaError(err, `publishing to ${modelTopic}`)));
     }, tickMs);
     const stopped = new Promise<void>((resolve) => {
       if (signal.aborted) resolve();

@@ -70,7 +70,7 @@ export function createKafkaSink({
         await withRetry(async () => {
           await p.connect();
           await a.connect();
-        }, { what: 'connecting the Kafka producer', retries });
+        }, { what: 'connecting the Kafka producer', retries: 1 });
       } catch (err) {
         connecting = undefined;
         await p.disconnect().catch(() => undefined);

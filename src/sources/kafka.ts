@@ -157,7 +157,7 @@ export function createKafkaSource({
     });
     try {
       try {
-        await withRetry(() => c.connect(), { what: 'connecting the Kafka consumer', signal: ctx.signal, retries: 3 });
+        await withRetry(() => c.connect(), { what: 'connecting the Kafka consumer', signal: ctx.signal, retries: 1 });
         const admin = kafkaClient.admin();
         await admin.connect();
         try {
