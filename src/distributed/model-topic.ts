@@ -115,7 +115,12 @@ export function followModelTopic(kafka: Kafka, topic: string, opts: { groupPrefi
     let resolveInitial!: () => void;
     const initial = new Promise<void>((r) => (resolveInitial = r));
     if (waiting.size === 0) resolveInitial();
-    const c = kafka.consumer({ groupId: `${groupPrefix}-${randomUUID()}`, maxBytesPerPartition: 32 * 1024 * 1024, allowAutoTopicCreation: false });
+    const c = kafka.consumer({
+      groupId: `${groupPrefix}-${randomUUID()}`,
+      maxBytesPerPartition: 32 * 1024 * 1024,
+      allowAutoTopicCreation: false,
+      retry: { restartOnFailure: async () => !stopped },
+    });
     consumer = c;
     try {
       await c.connect();

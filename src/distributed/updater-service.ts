@@ -85,7 +85,7 @@ export async function startUpdater({
   }
   const core = new UpdaterCore({ model, decay, graceMs, memberTimeoutMs, progress: latest?.progress });
 
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024 });
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxBytesPerPartition: 4 * 1024 * 1024, retry: { restartOnFailure: async () => !signal.aborted } });
   const failures = new HandOff<never>(1);
   consumer.on(consumer.events.CRASH, (e) => {
     const error = classifyKafkaError(e.payload.error, `reading ${statsTopic}`);

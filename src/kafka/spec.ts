@@ -22,13 +22,13 @@ export function isKafkaSpec(spec: string): boolean {
 
 /** `kafka:TOPIC` -> TOPIC (a plain topic: sources read one topic). */
 export function parseKafkaSourceSpec(spec: string): { topic: string } {
-  if (!isKafkaSpec(spec)) throw new ConfigError('E_BAD_SPEC', `not a Kafka spec: ${JSON.stringify(spec)} (expected kafka:TOPIC)`);
+  if (!isKafkaSpec(spec)) throw new ConfigError('E_SOURCE_SPEC', `not a Kafka spec: ${JSON.stringify(spec)} (expected kafka:TOPIC)`);
   return { topic: validateTopic(spec.slice(KAFKA_SCHEME.length), 'source topic') };
 }
 
 /** `kafka:TEMPLATE` -> the template, validated with placeholders filled by sample values. */
 export function parseKafkaSinkSpec(spec: string): { topic: string } {
-  if (!isKafkaSpec(spec)) throw new ConfigError('E_BAD_SPEC', `not a Kafka spec: ${JSON.stringify(spec)} (expected kafka:TOPIC)`);
+  if (!isKafkaSpec(spec)) throw new ConfigError('E_SINK_SPEC', `not a Kafka spec: ${JSON.stringify(spec)} (expected kafka:TOPIC)`);
   const template = spec.slice(KAFKA_SCHEME.length);
   const leftover = template.replace(PLACEHOLDER_RE, '');
   if (/[{}]/.test(leftover)) throw new ConfigError('E_KAFKA_BAD_TOPIC', `sink topic ${JSON.stringify(template)}: only {label} and {cluster} can be filled in`);

@@ -90,6 +90,7 @@ export function createKafkaSource({
   let consumer: Consumer | undefined;
   let memberId: string | undefined;
   let opened = false;
+  let stopping = false;
   let closing: Promise<void> | undefined;
 
   /** Checkpointed positions ahead of the group's committed offsets: records below them are already done. */
@@ -126,9 +127,21 @@ export function createKafkaSource({
     if (opened) throw new ConfigError('E_SOURCE_REOPENED', `kafka:${topic} is already open`);
     opened = true;
     const queue = new HandOff<SourceRecord>(queueSize);
-    const c = kafkaClient.consumer({ groupId, sessionTimeout, heartbeatInterval, rebalanceTimeout, maxBytesPerPartition, allowAutoTopicCreation: false });
+    const c = kafkaClient.consumer({
+      groupId,
+      sessionTimeout,
+      heartbeatInterval,
+      rebalanceTimeout,
+      maxBytesPerPartition,
+      allowAutoTopicCreation: false,
+      // kafkajs restarts a crashed consumer after a pause; not once we are shutting down (it would linger)
+      retry: { restartOnFailure: async () => !stopping },
+    });
     consumer = c;
-    const onAbort = () => queue.end();
+    const onAbort = () => {
+      stopping = true;
+      queue.end();
+    };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     c.on(c.events.GROUP_JOIN, (e) => {
       memberId = e.payload.memberId;
@@ -147,6 +160,7 @@ export function createKafkaSource({
     });
     c.on(c.events.CRASH, (e) => {
       const error = classifyKafkaError(e.payload.error, `consuming ${topic}`);
+      if (stopping) return void log.debug({ code: error.code, err: error.message }, 'consumer stopped with an error while shutting down');
       if (e.payload.restart && error.retriable) {
         counters.reconnects++;
         log.warn({ code: error.code, err: error.message }, 'consumer crashed; kafkajs restarts it');
@@ -221,6 +235,7 @@ export function createKafkaSource({
   }
 
   async function shutdown(): Promise<void> {
+    stopping = true;
     closing ??= (async () => {
       const c = consumer;
       if (!c) return;

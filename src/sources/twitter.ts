@@ -28,7 +28,7 @@ export const STREAM_PATHS: Record<TwitterStreamKind, string> = {
 /** `twitter`, `twitter:filter`, `twitter:sample`. */
 export function parseTwitterSpec(spec: string): { stream: TwitterStreamKind } {
   const m = /^twitter(?::(filter|sample))?$/.exec(spec.trim());
-  if (!m) throw new ConfigError('E_BAD_SPEC', `not a Twitter spec: ${JSON.stringify(spec)} (expected twitter, twitter:filter or twitter:sample)`);
+  if (!m) throw new ConfigError('E_SOURCE_SPEC', `not a Twitter spec: ${JSON.stringify(spec)} (expected twitter, twitter:filter or twitter:sample)`);
   return { stream: (m[1] ?? 'filter') as TwitterStreamKind };
 }
 
