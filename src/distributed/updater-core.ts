@@ -64,6 +64,9 @@ export class UpdaterCore {
   private readonly pending: Array<{ partition: string; offset: bigint; round: number }> = [];
   private readonly restoredConsumed: Map<string, bigint>;
   private readonly now: () => number;
+  private foldedSincePublish = 0;
+  private centersMoved = false;
+  private readonly unpublished: ClosedRound[] = [];
   readonly counters = { accepted: 0, late: 0, duplicate: 0, foldedBefore: 0, invalid: 0, rounds: 0, published: 0, missingReports: 0 };
 
   constructor({ model, decay, graceMs, memberTimeoutMs, progress, now = Date.now }: UpdaterCoreOptions) {
@@ -111,15 +114,28 @@ export class UpdaterCore {
     return { result, part };
   }
 
-  /** Folds every ready round; returns the new model version when at least one was folded. */
+  /**
+   * Folds every ready round; returns a new model version when the centers moved (a round had points, or
+   * a dying cluster was split). Rounds without points only discount the weights: they are folded (the
+   * next version includes them) but publish nothing, so an idle stream does not churn the model topic.
+   */
   tick(): Published | null {
     const rounds = this.table.closeReady();
     if (rounds.length === 0) return null;
     for (const r of rounds) {
-      foldStats(this.state, r.stats, this.decay, this.model.distance);
+      const res = foldStats(this.state, r.stats, this.decay, this.model.distance);
       this.counters.rounds++;
       this.counters.missingReports += r.missing.length;
+      this.foldedSincePublish++;
+      this.unpublished.push(r);
+      // rounds without points only discount the weights: the centers members assign with stay the same
+      if (res.split || r.stats.counts.some((n) => n > 0)) this.centersMoved = true;
     }
+    if (!this.centersMoved) return null;
+    const folded = this.unpublished.splice(0);
+    const foldedRounds = this.foldedSincePublish;
+    this.foldedSincePublish = 0;
+    this.centersMoved = false;
     const lastFolded = this.table.lastFolded;
     // still pending: parts of rounds not folded yet (late parts were folded with the first closed round)
     const still = this.pending.filter((p) => p.round > lastFolded);
@@ -132,8 +148,8 @@ export class UpdaterCore {
       resume[p] = o.toString();
     }
     for (const p of still) if (BigInt(resume[p.partition] ?? p.offset) > p.offset) resume[p.partition] = p.offset.toString();
-    this.model = modelFromState(this.model, this.state, this.model.version + 1, rounds.length, this.now());
+    this.model = modelFromState(this.model, this.state, this.model.version + 1, foldedRounds, this.now());
     this.counters.published++;
-    return { model: this.model, progress: { lastFolded, consumed, resume }, rounds };
+    return { model: this.model, progress: { lastFolded, consumed, resume }, rounds: folded };
   }
 }

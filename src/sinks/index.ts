@@ -41,17 +41,17 @@ export const SINKS: Record<string, SinkKind> = {
       return consoleSink({ out: o.stdout, limit: arg === '' ? Infinity : Number(arg) });
     },
   },
-  kafka: {
-    usage: 'kafka:TOPIC',
-    summary: 'a Kafka topic; TOPIC may hold {label} or {cluster}, e.g. kafka:tweets.lang.{label}',
-    argument: true,
-    create: (topic, o) => kafkaSinkFromSpec(`kafka:${topic}`, { env: o.env ?? process.env, brokers: o.brokers, createTopics: o.createTopics, log: o.log }),
-  },
   files: {
     usage: 'files:PREFIX',
     summary: 'one JSONL file per batch, PREFIX-<batch time>.jsonl, written atomically',
     argument: true,
     create: (prefix) => fileSink({ prefix }),
+  },
+  kafka: {
+    usage: 'kafka:TOPIC',
+    summary: 'a Kafka topic; TOPIC may hold {label} or {cluster}, e.g. kafka:tweets.lang.{label}',
+    argument: true,
+    create: (topic, o) => kafkaSinkFromSpec(`kafka:${topic}`, { env: o.env ?? process.env, brokers: o.brokers, createTopics: o.createTopics, log: o.log }),
   },
 };
 

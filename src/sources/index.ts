@@ -77,6 +77,12 @@ export const SOURCES: Record<string, SourceKind> = {
     argument: true,
     create: (dir, o) => dirSource({ dir, pollMs: o.pollMs, format: o.format, clock: o.clock, maxLineBytes: o.maxLineBytes }),
   },
+  stdin: {
+    usage: 'stdin',
+    summary: 'lines piped into the process',
+    argument: false,
+    create: (_arg, o) => stdinSource({ stream: o.stdin, format: o.format, clock: o.clock, maxLineBytes: o.maxLineBytes }),
+  },
   kafka: {
     usage: 'kafka:TOPIC',
     summary: 'a Kafka topic, as a member of consumer group --group (offsets committed after outputs)',
@@ -89,12 +95,6 @@ export const SOURCES: Record<string, SourceKind> = {
     summary: 'Twitter API v2 filtered stream (rules: tweetlang rules), or the sample stream',
     argument: 'optional',
     create: (arg, o) => twitterSourceFromSpec(arg ? `twitter:${arg}` : 'twitter', { env: o.env ?? process.env, apiBase: o.apiBase, log: o.log }),
-  },
-  stdin: {
-    usage: 'stdin',
-    summary: 'lines piped into the process',
-    argument: false,
-    create: (_arg, o) => stdinSource({ stream: o.stdin, format: o.format, clock: o.clock, maxLineBytes: o.maxLineBytes }),
   },
 };
 

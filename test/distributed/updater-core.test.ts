@@ -136,6 +136,27 @@ describe('distributed StreamingKMeans', () => {
     expect(q.model.version).toBe(p.model.version + 1);
   });
 
+  it('rounds without points publish nothing; the next version includes their decay', () => {
+    const model = tinyModel({ k: 3 });
+    const decay = resolveDecay({ decayFactor: 0.5 });
+    const c = clock();
+    const core = new UpdaterCore({ model, decay, graceMs: 100, now: c.now });
+    c.advance(100);
+    const msg = (round: number, texts: string[]) => encodeStats(batchStats(new Predictor(model), texts), { member: 'x', round, modelVersion: 1 })[0];
+    core.offer('s/0', '0', msg(0, []));
+    core.offer('s/0', '1', msg(5000, []));
+    expect(core.tick()).toBeNull();
+    expect(core.counters.rounds).toBe(2);
+    core.offer('s/0', '2', msg(10_000, rounds[0]));
+    const p = core.tick()!;
+    expect(p.rounds.map((r) => r.round)).toEqual([0, 5000, 10_000]);
+    expect(p.model.updates).toBe(3);
+    expect(p.progress.lastFolded).toBe(10_000);
+    // the same as one process folding the two empty batches and then the full one
+    const ref = singleProcess(model, [[], [], rounds[0]], decay);
+    expect(p.model.weights).toEqual(Array.from(ref[2]));
+  });
+
   it('skips invalid messages and stats of another shape', () => {
     const model = tinyModel({ k: 3 });
     const core = new UpdaterCore({ model, decay: resolveDecay({}) });
