@@ -266,3 +266,24 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     logLevel: level,
   };
 }
+
+/** Kafka topics, groups and timings of the distributed deployment (docs/OPERATIONS.md). */
+export const DEFAULT_KAFKA = Object.freeze({
+  statsTopic: 'tweetlang.stats',
+  modelTopic: 'tweetlang.model',
+  updaterGroup: 'tweetlang-updater',
+  collectGroup: 'tweetlang-collect',
+  /** A round closes this long after its first statistics at the latest. */
+  roundGraceMs: 10_000,
+  /** A member silent for this long is no longer waited for. */
+  memberTimeoutMs: 30_000,
+  /** How often the updater folds closed rounds and publishes. */
+  updaterTickMs: 500,
+});
+
+/** Twitter API v2 defaults. */
+export const DEFAULT_TWITTER = Object.freeze({
+  apiBase: 'https://api.twitter.com/2/',
+  /** The API sends a keep-alive every ~20 s: silence longer than this is a dead connection. */
+  keepAliveTimeoutMs: 30_000,
+});

@@ -21,6 +21,10 @@ export const COMMANDS: Record<string, Entry> = {
   inspect: { summary: 'show each cluster: weight, label, top n-grams, sample texts', load: async () => (await import('../../training/cli/inspect.js')).command },
   stream: { summary: 'classify a live stream in micro-batches, keep chosen clusters/languages', load: async () => (await import('./stream.js')).command },
   eval: { summary: 'score a model against labelled texts (NMI, ARI, purity, accuracy)', load: async () => (await import('../../training/cli/eval.js')).command },
+  collect: { summary: 'collect tweets from Twitter or Kafka into JSONL files or a topic', load: async () => (await import('./commands/collect.js')).command },
+  examine: { summary: 'explore collected tweets with DuckDB: schema, counts by lang/cluster, SQL', load: async () => (await import('./commands/examine.js')).command },
+  rules: { summary: 'list, add or delete the Twitter filtered-stream rules', load: async () => (await import('./commands/rules.js')).command },
+  updater: { summary: 'fold classifier members\' statistics into the model (distributed StreamingKMeans)', load: async () => (await import('./commands/updater.js')).command },
 };
 
 function version(): string {
@@ -42,7 +46,7 @@ export function mainUsage(): string {
     ...Object.entries(COMMANDS).map(([name, e]) => `  ${name.padEnd(width)}  ${e.summary}`),
     '',
     'Run `tweetlang <command> --help` for a command\'s options.',
-    'Environment: LOG_LEVEL (info), TWEETLANG_BACKEND (auto|tensorflow|wasm|cpu).',
+    'Environment: LOG_LEVEL (info), TWEETLANG_BACKEND (auto|tensorflow|wasm|cpu), KAFKA_BROKERS, TWITTER_BEARER_TOKEN.',
     '',
   ].join('\n');
 }

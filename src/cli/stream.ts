@@ -22,6 +22,9 @@ import { ModelStore } from '../store/model-store.js';
 import { choice, duration, flag, int, list, num, parse, required, str, UsageError } from './args.js';
 import { writeOut, type CliIO, type Command } from './io.js';
 import { createProgress } from './progress.js';
+import { attachMember, type Member } from '../distributed/member.js';
+import { createKafkaClient, kafkaOptionsFromEnv } from '../kafka/client.js';
+import { validateTopic } from '../kafka/spec.js';
 
 const D = DEFAULT_STREAM;
 const REPLAY_RATE = 1000;
@@ -63,6 +66,14 @@ Keeping the model current (StreamingKMeans, MLlib's rule):
   --random-centers K    start from K random centers (Spark's setRandomCenters) instead of the model's
   --seed N              seed of the random centers (default 1)
 
+Kafka and Twitter (docs/OPERATIONS.md):
+  --brokers LIST        Kafka brokers host:port,... (env KAFKA_BROKERS)
+  --group NAME          consumer group of a kafka: source: run more members with the same group to scale
+  --create-topics       create missing kafka: output topics
+  --stats-topic T       distributed StreamingKMeans: publish each batch's cluster statistics to T ...
+  --model-topic T       ... and load the versions \`tweetlang updater\` publishes on T between batches
+  --api-base URL        Twitter API base URL (env TWITTER_API_BASE); token from TWITTER_BEARER_TOKEN
+
 Surviving restarts:
   --checkpoint DIR      checkpoint positions, windows, totals and the streaming model to DIR; a restart
                         with the same DIR resumes where the last checkpoint was (at-least-once outputs)
@@ -75,6 +86,8 @@ Examples:
   tweetlang stream --source replay:tweets.jsonl --loop --window 30s --slide 10s
   tweetlang stream --source dir:/var/spool/tweets --model models/ --update --half-life 10 \\
     --checkpoint /var/lib/tweetlang/ckpt --sink files:/var/lib/tweetlang/out/spa --lang spa
+  tweetlang stream --source kafka:tweets --brokers kafka:9092 --group classifiers --lang spa \\
+    --sink 'kafka:tweets.lang.{label}' --stats-topic tweetlang.stats --model-topic tweetlang.model
 `;
 
 const FLAGS = {
@@ -102,6 +115,12 @@ const FLAGS = {
   checkpoint: { type: 'string' },
   'checkpoint-every': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  brokers: { type: 'string' },
+  group: { type: 'string' },
+  'create-topics': { type: 'boolean' },
+  'stats-topic': { type: 'string' },
+  'model-topic': { type: 'string' },
+  'api-base': { type: 'string' },
 } as const;
 
 async function isDir(p: string): Promise<boolean> {
@@ -172,6 +191,13 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const checkpointDir = str(p, 'checkpoint');
   const checkpointEvery = int(p, 'checkpoint-every', 1, 1_000_000);
   if (checkpointEvery !== undefined && !checkpointDir) throw new UsageError('--checkpoint-every needs --checkpoint');
+  const brokers = str(p, 'brokers');
+  const group = str(p, 'group');
+  const statsTopic = str(p, 'stats-topic');
+  const modelTopic = str(p, 'model-topic');
+  if ((statsTopic === undefined) !== (modelTopic === undefined)) throw new UsageError('--stats-topic and --model-topic go together (a member of the distributed model)');
+  if (statsTopic !== undefined && updating) throw new UsageError('use either --update (this process folds its batches) or --stats-topic/--model-topic (`tweetlang updater` folds every member\'s)');
+  if (group !== undefined && !spec.startsWith('kafka:')) throw new UsageError('--group applies to kafka: sources only');
 
   const log = componentLogger('stream');
   const modelFlag = str(p, 'model');
@@ -195,9 +221,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     stdin: io.stdin,
     env: io.env,
     log,
+    brokers,
+    group,
+    apiBase: str(p, 'api-base'),
   });
   const sinkSpecs = p.values.sink === undefined ? (windowMs === undefined ? ['console'] : []) : list(p, 'sink');
-  const sinks: Sink[] = sinkSpecs.map((s) => createSink(s, { stdout: io.stdout, env: io.env, log }));
+  const sinks: Sink[] = sinkSpecs.map((s) => createSink(s, { stdout: io.stdout, env: io.env, log, brokers, createTopics: flag(p, 'create-topics') }));
 
   const window = windowMs === undefined ? undefined : { lengthMs: windowMs, slideMs: slideMs ?? batchMs };
   const pipeline = createPipeline({
@@ -210,7 +239,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     window,
     update,
     checkpoint: checkpointDir ? { dir: checkpointDir, every: checkpointEvery ?? D.checkpointEvery } : undefined,
-    modelPath: modelFlag,
+    // a member of the distributed model follows the model topic instead of polling a path
+    modelPath: modelTopic === undefined ? modelFlag : undefined,
     modelPollMs: pollMs,
     stopWhenDone: true,
     log,
@@ -253,7 +283,13 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   process.on('SIGTERM', onSignal);
   let restored: number | undefined;
   pipeline.context.events.on('restored', (r) => (restored = r.time));
+  let member: Member | undefined;
   try {
+    if (statsTopic !== undefined && modelTopic !== undefined) {
+      const kafka = createKafkaClient(kafkaOptionsFromEnv(io.env, { brokers }), log);
+      member = attachMember({ kafka, events: pipeline.events, holder: models, statsTopic: validateTopic(statsTopic, '--stats-topic'), modelTopic: validateTopic(modelTopic, '--model-topic'), log });
+      await member.follower.ready; // start with the newest published version
+    }
     await pipeline.start();
     if (!quiet) {
       progress.line(
@@ -269,6 +305,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await member?.stop();
   }
   const skipped = Object.entries(source.counters.skipped);
   progress.done(

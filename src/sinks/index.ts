@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { parseSpec } from '../sources/spec.js';
 import { consoleSink } from './console.js';
 import { fileSink } from './files.js';
+import { kafkaSinkFromSpec } from './kafka.js';
 import type { Sink } from './types.js';
 
 export interface SinkOptions {
@@ -16,6 +17,10 @@ export interface SinkOptions {
   /** Environment, for sinks configured by variables (never logged). */
   env?: NodeJS.ProcessEnv;
   log?: Logger;
+  /** kafka: brokers host:port,... (else KAFKA_BROKERS). */
+  brokers?: string;
+  /** kafka: create missing output topics. */
+  createTopics?: boolean;
 }
 
 export interface SinkKind {
@@ -41,6 +46,12 @@ export const SINKS: Record<string, SinkKind> = {
     summary: 'one JSONL file per batch, PREFIX-<batch time>.jsonl, written atomically',
     argument: true,
     create: (prefix) => fileSink({ prefix }),
+  },
+  kafka: {
+    usage: 'kafka:TOPIC',
+    summary: 'a Kafka topic; TOPIC may hold {label} or {cluster}, e.g. kafka:tweets.lang.{label}',
+    argument: true,
+    create: (topic, o) => kafkaSinkFromSpec(`kafka:${topic}`, { env: o.env ?? process.env, brokers: o.brokers, createTopics: o.createTopics, log: o.log }),
   },
 };
 

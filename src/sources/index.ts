@@ -13,6 +13,8 @@ import { dirSource } from './dir.js';
 import { replaySource } from './replay.js';
 import { socketSource } from './socket.js';
 import { stdinSource } from './stdin.js';
+import { kafkaSourceFromSpec, type KafkaSourceOptions } from './kafka.js';
+import { twitterSourceFromSpec } from './twitter.js';
 import { parseSpec } from './spec.js';
 import type { Source } from './types.js';
 
@@ -31,14 +33,22 @@ export interface SourceOptions {
   env?: NodeJS.ProcessEnv;
   log?: Logger;
   maxLineBytes?: number;
+  /** kafka: brokers host:port,... (else KAFKA_BROKERS). */
+  brokers?: string;
+  /** kafka: consumer group (else KAFKA_GROUP). */
+  group?: string;
+  /** kafka: told of each new partition assignment (flush state kept for revoked partitions). */
+  onRebalance?: KafkaSourceOptions['onRebalance'];
+  /** twitter: API base URL (else TWITTER_API_BASE). */
+  apiBase?: string;
 }
 
 export interface SourceKind {
   /** How the spec looks, for --help and errors. */
   usage: string;
   summary: string;
-  /** Whether the kind takes an argument after the colon. */
-  argument: boolean;
+  /** Whether the kind takes an argument after the colon ('optional': both `kind` and `kind:arg`). */
+  argument: boolean | 'optional';
   create(argument: string, opts: SourceOptions): Source;
 }
 
@@ -72,6 +82,19 @@ export const SOURCES: Record<string, SourceKind> = {
     summary: 'lines piped into the process',
     argument: false,
     create: (_arg, o) => stdinSource({ stream: o.stdin, format: o.format, clock: o.clock, maxLineBytes: o.maxLineBytes }),
+  },
+  kafka: {
+    usage: 'kafka:TOPIC',
+    summary: 'a Kafka topic, as a member of consumer group --group (offsets committed after outputs)',
+    argument: true,
+    create: (topic, o) =>
+      kafkaSourceFromSpec(`kafka:${topic}`, { env: o.env ?? process.env, brokers: o.brokers, group: o.group, log: o.log }, o.onRebalance ? { onRebalance: o.onRebalance } : {}),
+  },
+  twitter: {
+    usage: 'twitter[:sample]',
+    summary: 'Twitter API v2 filtered stream (rules: tweetlang rules), or the sample stream',
+    argument: 'optional',
+    create: (arg, o) => twitterSourceFromSpec(arg ? `twitter:${arg}` : 'twitter', { env: o.env ?? process.env, apiBase: o.apiBase, log: o.log }),
   },
 };
 

@@ -99,7 +99,7 @@ describe('tweetlang stream (in process)', () => {
     });
     expect(await run('--source', 'stdin', '--rate', '5')).toMatchObject({ code: 2, err: expect.stringMatching(/replay: sources only/) });
     expect(await run('--source', `replay:${f.input}`, '--half-life', '2')).toMatchObject({ code: 2, err: expect.stringMatching(/need --update/) });
-    expect(await run('--source', 'kafka:tweets', '--model', f.model)).toMatchObject({ code: 1, err: expect.stringMatching(/unknown source "kafka:tweets".*\[E_SOURCE_SPEC\]\n$/) });
+    expect(await run('--source', 'ftp:tweets', '--model', f.model)).toMatchObject({ code: 1, err: expect.stringMatching(/unknown source "ftp:tweets".*\[E_SOURCE_SPEC\]\n$/) });
     expect(await run('--source', `replay:${f.input}`, '--model', f.model, '--lang', 'jpn')).toMatchObject({ code: 1, err: expect.stringMatching(/\[E_BAD_FILTER\]/) });
     const missing = await run('--source', 'replay:/nonexistent/tweets.jsonl', '--model', f.model);
     expect(missing).toMatchObject({ code: 1, err: 'tweetlang stream: replay /nonexistent/tweets.jsonl: no such file or directory [E_NOT_FOUND]\n' });

@@ -52,7 +52,7 @@ describe('sinks', () => {
     expect(createSink('console').name).toBe('console');
     expect(createSink('console:5').name).toBe('console:5');
     expect(createSink('files:/tmp/x/tweets').name).toBe('files:/tmp/x/tweets');
-    expect(() => createSink('kafka:out')).toThrow(/unknown sink "kafka:out"; one of: console\[:N\], files:PREFIX/);
+    expect(() => createSink('ftp:out')).toThrow(/unknown sink "ftp:out"; one of: console\[:N\], files:PREFIX, kafka:TOPIC/);
     expect(() => createSink('files:')).toThrow(/needs an argument/);
     expect(() => createSink('console:x')).toThrow(/record limit/);
     expect(() => createSink('files:/tmp/dir/')).toThrow(/prefix/);

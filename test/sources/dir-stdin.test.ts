@@ -76,7 +76,7 @@ describe('source registry', () => {
     expect(createSource('socket:[::1]:9999').name).toBe('socket:::1:9999');
     expect(createSource('dir:/tmp/in').name).toBe('dir:/tmp/in');
     expect(createSource('stdin').name).toBe('stdin');
-    expect(() => createSource('kafka:tweets')).toThrow(/unknown source "kafka:tweets"; one of: replay:FILE, socket:HOST:PORT, dir:PATH, stdin/);
+    expect(() => createSource('ftp:tweets')).toThrow(/unknown source "ftp:tweets"; one of: replay:FILE, socket:HOST:PORT, dir:PATH, stdin, kafka:TOPIC, twitter\[:sample\]/);
     expect(() => createSource('socket:localhost')).toThrow(/socket:HOST:PORT/);
     expect(() => createSource('replay:')).toThrow(/needs an argument/);
     expect(() => createSource('stdin:x')).toThrow(/takes no argument/);
