@@ -22,6 +22,7 @@ import type { TextRecord } from '../../src/io/records.js';
 import { KNOWN_LANGUAGES } from '../udhr.js';
 import { languageGroups, loadCorpus, stratifiedFolds } from './data.js';
 import { fragment } from './fragment.js';
+import { collisions, ngramCounts } from './collisions.js';
 import { sklearnAvailable } from './peers.js';
 import { rawPredict, runFold, type FoldData, type FoldResult } from './protocol.js';
 import { languageTable, MAIN_KINDS, mainTexts, summarize, TABLE_HEADER, tableRow, type Summary } from './report.js';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
       sweep: { type: 'string', default: '' },
       short: { type: 'string', default: '' },
       'bias-sweep': { type: 'string', default: '' },
+      collisions: { type: 'boolean', default: false },
       json: { type: 'string' },
       'no-sklearn': { type: 'boolean', default: false },
       'per-other': { type: 'string', default: '40' },
@@ -128,6 +130,7 @@ async function main(): Promise<void> {
     const st = settings.find((x) => x.name === values.short);
     if (rs && st) out.push('', ...shortTexts(values.short, rs, st.unknown));
   }
+  if (values.collisions) out.push('', ...collisionTable(corpus.known.concat([...corpus.others.values()].flat()).map((r) => r.text)));
   process.stdout.write(out.join('\n') + '\n');
   if (values.json) writeFileSync(values.json, JSON.stringify({ settings: settings.map((s) => ({ ...s })), summaries }, null, 1));
 }
@@ -142,6 +145,23 @@ function emptyKinds(test: TextRecord[]) {
     margin: new Float64Array(test.length),
     letters: new Int32Array(test.length),
   };
+}
+
+function collisionTable(texts: string[]): string[] {
+  const out = [
+    `Hash collisions over all ${texts.length} texts (clean-up, lowercase):`,
+    '',
+    '| n-grams | distinct | numFeatures | buckets used | n-grams sharing a bucket | n-gram mass in a bucket\'s minority terms |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const ngrams of [[2], [1, 2, 3]]) {
+    const counts = ngramCounts(texts, { ngrams, cleanup: 'tweet', lowercase: true });
+    for (const bits of [10, 12, 13, 14, 16, 18]) {
+      const c = collisions(counts, 1 << bits);
+      out.push(`| ${ngrams.join(',')} | ${c.terms} | ${1 << bits} | ${c.bucketsUsed} | ${(100 * c.termsCollided).toFixed(1)}% | ${(100 * c.massMixed).toFixed(1)}% |`);
+    }
+  }
+  return out;
 }
 
 /** The bias against unlabelled (unknown-language) centers: predictions are redone for each value. */

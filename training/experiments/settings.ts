@@ -74,6 +74,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'bg40-4g', note: 'bg40 with 1,2,3,4-grams', features: f({ ngrams: [1, 2, 3, 4] }, tri), kmeans: cosine(), seeding: seeded({ perLanguage: 1, background: 40, refine: 0 }), background: true, unknown: NO_UNKNOWN },
   { name: 'bg40-refine5', note: 'bg40, then 5 free Lloyd iterations', features: tri, kmeans: cosine(), seeding: seeded({ perLanguage: 1, background: 40, refine: 5 }), background: true, unknown: NO_UNKNOWN },
   { name: 'bg40-f64k', note: 'bg40 with 65536 features', features: f({ numFeatures: 1 << 16 }, tri), kmeans: cosine(), seeding: seeded({ perLanguage: 1, background: 40, refine: 0 }), background: true, unknown: NO_UNKNOWN },
+  { name: 'default-open', note: 'the default settings without the unknown policy (no minLetters, maxDistance, minMargin)', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: NO_UNKNOWN },
   { name: 'default', note: 'the default settings (src/config.ts), unknown policy included', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
 ];
 
