@@ -5,6 +5,7 @@
  * stratified, so every setting of a run sees the very same folds.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { readRecords } from '../../src/io/read-records.js';
 import type { TextRecord } from '../../src/io/records.js';
 import { createRng } from '../../src/linalg/random.js';
@@ -46,7 +47,7 @@ export async function loadCorpus({ sharedTrain = null, udhrKnown = true, perOthe
     const { records } = await readRecords(sharedTrain, { format: 'jsonl' });
     const kept = records.filter((r) => r.lang && langs.has(r.lang));
     known.push(...kept);
-    sources.push(`${sharedTrain} (${kept.length} texts)`);
+    sources.push(`${path.basename(sharedTrain)} (${kept.length} texts)`);
   }
   if (udhrKnown) {
     let n = 0;

@@ -11,6 +11,7 @@ import { Predictor } from '../../src/clustering/predictor.js';
 import { cloneModel, type ClusterModel } from '../../src/clustering/model.js';
 import type { TextRecord } from '../../src/io/records.js';
 import { train } from '../train.js';
+import { udhrVarieties, withoutLanguages } from '../background.js';
 import { runSklearnPeer } from './peers.js';
 import type { Setting } from './settings.js';
 
@@ -108,7 +109,11 @@ export function predictSpeed(model: ClusterModel, texts: readonly string[]): num
 
 export async function runFold(setting: Setting, data: FoldData, tmpDir: string): Promise<FoldResult> {
   if (setting.peer === 'sklearn') return runSklearnPeer(setting, data, tmpDir);
-  const records = setting.background ? [...data.train, ...data.background] : data.train;
+  let background = setting.background ? data.background : [];
+  if (setting.dropVarieties !== undefined && background.length > 0) {
+    background = withoutLanguages(background, await udhrVarieties(setting.features, setting.dropVarieties));
+  }
+  const records = [...data.train, ...background];
   const t0 = performance.now();
   const { model } = await train(records, {
     features: setting.features,

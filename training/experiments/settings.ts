@@ -8,6 +8,7 @@ import type { UnknownPolicy } from '../../src/clustering/model.js';
 import type { KMeansOptions } from '../../src/clustering/kmeans.js';
 import type { FeatureSettings } from '../../src/features/settings.js';
 import type { SeedingOptions } from '../train.js';
+import { VARIETY_THRESHOLD } from '../background.js';
 
 export interface Setting {
   name: string;
@@ -18,6 +19,8 @@ export interface Setting {
   seeding?: SeedingOptions;
   /** Train with texts of other languages (the background groups of the fold), labelled null. */
   background?: boolean;
+  /** Leave out background languages whose centroid is more similar than this to a known one (training/background.ts). */
+  dropVarieties?: number;
   labelMinShare?: number;
   unknown: UnknownPolicy;
   /** Run scikit-learn's KMeans (training/peers/sklearn_kmeans.py) on these features instead of train(). */
@@ -74,8 +77,9 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'bg40-4g', note: 'bg40 with 1,2,3,4-grams', features: f({ ngrams: [1, 2, 3, 4] }, tri), kmeans: cosine(), seeding: seeded({ perLanguage: 1, background: 40, refine: 0 }), background: true, unknown: NO_UNKNOWN },
   { name: 'bg40-refine5', note: 'bg40, then 5 free Lloyd iterations', features: tri, kmeans: cosine(), seeding: seeded({ perLanguage: 1, background: 40, refine: 5 }), background: true, unknown: NO_UNKNOWN },
   { name: 'bg40-f64k', note: 'bg40 with 65536 features', features: f({ numFeatures: 1 << 16 }, tri), kmeans: cosine(), seeding: seeded({ perLanguage: 1, background: 40, refine: 0 }), background: true, unknown: NO_UNKNOWN },
-  { name: 'default-open', note: 'the default settings without the unknown policy (no minLetters, maxDistance, minMargin)', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: NO_UNKNOWN },
-  { name: 'default', note: 'the default settings (src/config.ts), unknown policy included', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
+  { name: 'default-open', note: 'the default settings without the unknown policy (no minLetters, maxDistance, minMargin)', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, dropVarieties: VARIETY_THRESHOLD, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: NO_UNKNOWN },
+  { name: 'default-varieties', note: 'the default settings keeping written varieties of known languages (Dari, Jin, Papuan Malay...) as background', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
+  { name: 'default', note: 'the default settings (src/config.ts), unknown policy included', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, dropVarieties: VARIETY_THRESHOLD, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
 ];
 
 export function settingsNamed(names: readonly string[]): Setting[] {
