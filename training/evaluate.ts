@@ -110,11 +110,12 @@ const pct = (x: number): string => (100 * x).toFixed(1).padStart(5) + '%';
 export function formatReport(r: EvalReport, title = 'all'): string {
   const lines: string[] = [];
   lines.push(`== ${title}: ${r.texts} texts in known languages`);
-  lines.push(`NMI ${r.nmi.toFixed(4)} (labels ${r.nmiLabels.toFixed(4)})  ARI ${r.ari.toFixed(4)}  purity ${r.purity.toFixed(4)}  label accuracy ${r.accuracy.toFixed(4)}  unknown ${pct(r.unknownRate)}`);
+  if (r.texts > 0) lines.push(`NMI ${r.nmi.toFixed(4)} (labels ${r.nmiLabels.toFixed(4)})  ARI ${r.ari.toFixed(4)}  purity ${r.purity.toFixed(4)}  label accuracy ${r.accuracy.toFixed(4)}  unknown ${pct(r.unknownRate)}`);
   if (r.unseen.texts > 0) {
     lines.push(`unseen languages (${r.unseen.languages.join(' ')}): ${r.unseen.texts} texts, ${pct(r.unseen.unknownRate)} labelled unknown`);
   }
   if (r.unlabelled > 0) lines.push(`${r.unlabelled} texts without lang were not scored`);
+  if (r.texts === 0) return lines.join('\n');
   lines.push('');
   lines.push('lang   precision  recall  support  predicted');
   for (const [l, s] of Object.entries(r.perLanguage)) {
