@@ -38,6 +38,7 @@ export const TRAIN_FLAGS: OptionSpec = {
   'min-letters': { type: 'string' },
   'max-distance': { type: 'string' },
   'min-margin': { type: 'string' },
+  'unlabelled-bias': { type: 'string' },
 };
 
 export const TRAIN_FLAGS_HELP = `Model options (defaults: the "default" preset, see docs/QUALITY.md):
@@ -71,7 +72,9 @@ export const TRAIN_FLAGS_HELP = `Model options (defaults: the "default" preset, 
                            texts of other languages teach the model what "unknown" looks like
   --min-letters N          texts with fewer letters get label null
   --max-distance X         texts farther than X from their center get label null
-  --min-margin X           texts within X of another language's center get label null`;
+  --min-margin X           texts within X of another language's center get label null
+  --unlabelled-bias X      a text goes to an unlabelled (unknown-language) center only when it is closer
+                           than every labelled center by X (default ${DEFAULT_TRAIN.unknown.unlabelledBias ?? 0})`;
 
 export interface ResolvedTrainFlags {
   features: FeatureSettings;
@@ -110,6 +113,8 @@ export function resolveTrainFlags(p: Parsed): ResolvedTrainFlags {
     maxDistance: num(p, 'max-distance', 0) ?? t.unknown.maxDistance,
     minMargin: num(p, 'min-margin', 0) ?? t.unknown.minMargin,
   };
+  const bias = num(p, 'unlabelled-bias', 0, 2) ?? t.unknown.unlabelledBias;
+  if (bias !== undefined) unknown.unlabelledBias = bias;
   return {
     features,
     kmeans: {

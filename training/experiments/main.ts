@@ -169,14 +169,15 @@ function biasSweep(s: Setting, rs: FoldResult[], folds: FoldData[]): string[] {
   const out = [
     `Bias against unknown-language centers, setting ${s.name} (rest of the policy as set):`,
     '',
-    '| unlabelledBias | accuracy | min precision | known→unknown | unseen→unknown | unseen sentences | unseen fragments |',
-    '|---|---|---|---|---|---|---|',
+    '| unlabelledBias | accuracy | tweet | web | min precision | known→unknown | unseen→unknown | unseen sentences | unseen fragments |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const bias of [0, 0.01, 0.02, 0.03, 0.05, 0.08]) {
     const redone = rs.map((r, f) => ({ ...r, known: rawPredict(r.model!, folds[f].test, bias), others: rawPredict(r.model!, folds[f].heldOut, bias) }));
     const sm = summarize(s.name, '', redone, { ...s.unknown, unlabelledBias: bias });
     const pc = (x: number | undefined) => (x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
-    out.push(`| ${bias} | ${sm.accuracy.toFixed(3)} | ${sm.minPrecision.precision.toFixed(3)} ${sm.minPrecision.lang} | ${pc(sm.knownUnknown)} | ${pc(sm.unseen.unknownRate ?? undefined)} | ${pc(sm.unseen.byKind.udhr)} | ${pc(sm.unseen.byKind.fragment)} |`);
+    const kind = (k: string) => (sm.byKind[k] ? sm.byKind[k].accuracy.toFixed(3) : '-');
+    out.push(`| ${bias} | ${sm.accuracy.toFixed(3)} | ${kind('tweet')} | ${kind('web')} | ${sm.minPrecision.precision.toFixed(3)} ${sm.minPrecision.lang} | ${pc(sm.knownUnknown)} | ${pc(sm.unseen.unknownRate ?? undefined)} | ${pc(sm.unseen.byKind.udhr)} | ${pc(sm.unseen.byKind.fragment)} |`);
   }
   return out;
 }

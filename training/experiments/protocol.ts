@@ -113,7 +113,8 @@ export async function runFold(setting: Setting, data: FoldData, tmpDir: string):
   if (setting.dropVarieties !== undefined && background.length > 0) {
     background = withoutLanguages(background, await udhrVarieties(setting.features, setting.dropVarieties));
   }
-  const records = [...data.train, ...background];
+  const exclude = new Set(setting.excludeKinds ?? []);
+  const records = [...data.train.filter((r) => !exclude.has(r.kind ?? '')), ...background];
   const t0 = performance.now();
   const { model } = await train(records, {
     features: setting.features,

@@ -19,6 +19,8 @@ export interface Setting {
   seeding?: SeedingOptions;
   /** Train with texts of other languages (the background groups of the fold), labelled null. */
   background?: boolean;
+  /** Leave these kinds of known-language texts out of training (a domain-shift check: e.g. no tweets). */
+  excludeKinds?: string[];
   /** Leave out background languages whose centroid is more similar than this to a known one (training/background.ts). */
   dropVarieties?: number;
   labelMinShare?: number;
@@ -79,6 +81,7 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'bg40-f64k', note: 'bg40 with 65536 features', features: f({ numFeatures: 1 << 16 }, tri), kmeans: cosine(), seeding: seeded({ perLanguage: 1, background: 40, refine: 0 }), background: true, unknown: NO_UNKNOWN },
   { name: 'default-open', note: 'the default settings without the unknown policy (no minLetters, maxDistance, minMargin)', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, dropVarieties: VARIETY_THRESHOLD, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: NO_UNKNOWN },
   { name: 'default-varieties', note: 'the default settings keeping written varieties of known languages (Dari, Jin, Papuan Malay...) as background', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
+  { name: 'default-notweets', note: 'domain shift: the default trained without any tweet (web and udhr only), scored on tweets too', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, dropVarieties: VARIETY_THRESHOLD, excludeKinds: ['tweet'], labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
   { name: 'default', note: 'the default settings (src/config.ts), unknown policy included', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, dropVarieties: VARIETY_THRESHOLD, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
 ];
 
