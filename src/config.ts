@@ -61,7 +61,7 @@ export const DEFAULT_TRAIN: Readonly<TrainDefaults> = Object.freeze({
   distance: 'cosine',
   labelMinShare: 0.5,
   seeding: { perLanguage: 1, background: 20, refine: 0 },
-  unknown: { minLetters: 4, maxDistance: 0.9, minMargin: 0.005, unlabelledBias: 0.02 },
+  unknown: { minLetters: 4, maxDistance: 0.9, minMargin: 0.01, unlabelledBias: 0.02 },
 });
 
 export interface Preset {
