@@ -56,7 +56,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     opts.seeding = undefined;
   }
   const k = opts.kmeans.k;
-  if (!opts.seeding && k > records.length) throw new InputError('E_K_TOO_LARGE', `k = ${k} is larger than the number of texts (${records.length})`);
+  // an explicit --k is checked even when seeding derives k (languages x per-language + background)
+  if ((!opts.seeding || p.values.k !== undefined) && k > records.length) {
+    throw new InputError('E_K_TOO_LARGE', `k = ${k} is larger than the number of texts (${records.length})`);
+  }
   const how = opts.seeding
     ? `seeded from labels (${opts.seeding.perLanguage}/language, ${opts.seeding.background} background, ${opts.seeding.refine} refine iterations)`
     : `k=${opts.kmeans.k}`;
