@@ -4,7 +4,7 @@
  */
 import type { Distance } from './clustering/distance.js';
 import type { InitMode } from './clustering/init.js';
-import type { UnknownPolicy } from './clustering/model.js';
+import type { SeedingSettings, UnknownPolicy } from './clustering/model.js';
 import { EnvReader } from './config-env.js';
 import { ConfigError } from './errors.js';
 import { SPARK_FEATURES, type FeatureSettings } from './features/settings.js';
@@ -24,9 +24,9 @@ export const SAMPLE_STREAM_PATH = path.join(PROJECT_ROOT, 'models', 'sample-stre
 
 /** Best measured feature settings (docs/QUALITY.md). */
 export const DEFAULT_FEATURES: Readonly<FeatureSettings> = Object.freeze({
-  numFeatures: 1 << 14,
+  numFeatures: 1 << 13,
   hash: 'spark3',
-  ngrams: [1, 2],
+  ngrams: [1, 2, 3],
   cleanup: 'tweet',
   lowercase: true,
   tf: 'log',
@@ -45,6 +45,8 @@ export interface TrainDefaults {
   distance: Distance;
   /** A cluster carries a label only when its majority language has at least this share. */
   labelMinShare: number;
+  /** Seeded k-means from labelled texts (null: unsupervised init); k then follows from the seeds. */
+  seeding: SeedingSettings | null;
   unknown: UnknownPolicy;
 }
 
@@ -57,8 +59,9 @@ export const DEFAULT_TRAIN: Readonly<TrainDefaults> = Object.freeze({
   runs: 1,
   seed: 1,
   distance: 'cosine',
-  labelMinShare: 0,
-  unknown: { minLetters: 1, maxDistance: null, minMargin: null },
+  labelMinShare: 0.5,
+  seeding: { perLanguage: 1, background: 20, refine: 0 },
+  unknown: { minLetters: 4, maxDistance: 0.9, minMargin: 0.01, unlabelledBias: 0.02 },
 });
 
 export interface Preset {
@@ -71,7 +74,7 @@ export const PRESETS: Record<string, Preset> = {
   default: { features: { ...DEFAULT_FEATURES }, train: {}, description: 'best measured settings (docs/QUALITY.md)' },
   spark: {
     features: { ...SPARK_FEATURES },
-    train: { distance: 'euclidean', maxIterations: 20, k: 10, unknown: { minLetters: 0, maxDistance: null, minMargin: null } },
+    train: { distance: 'euclidean', maxIterations: 20, k: 10, seeding: null, unknown: { minLetters: 0, maxDistance: null, minMargin: null } },
     description: "the Spark reference app: raw bigram counts, 1000 features, euclidean k-means",
   },
 };

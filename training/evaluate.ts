@@ -12,6 +12,8 @@ export interface EvalReport {
   /** Texts with a `lang` the model knows. */
   texts: number;
   nmi: number;
+  /** NMI of the label partition (unknown as one more class) against languages. */
+  nmiLabels: number;
   ari: number;
   purity: number;
   accuracy: number;
@@ -31,9 +33,18 @@ export interface EvalOptions {
   by?: 'kind' | 'lang';
 }
 
+/**
+ * The languages a model is meant to label: those it was trained to label (training.knownLanguages), or
+ * its cluster labels for models without that record. A trained language that lost its cluster still
+ * counts as known: its texts then score as errors, not as "unseen".
+ */
+export function knownLanguagesOf(model: ClusterModel): Set<string> {
+  return new Set([...(model.training?.knownLanguages ?? []), ...modelLabels(model)]);
+}
+
 export function evaluate(model: ClusterModel, records: readonly TextRecord[]): EvalReport {
   const predictor = new Predictor(model);
-  const known = new Set(modelLabels(model));
+  const known = knownLanguagesOf(model);
   const clusters: number[] = [];
   const truth: string[] = [];
   const predicted: Array<string | null> = [];
@@ -66,6 +77,7 @@ export function evaluate(model: ClusterModel, records: readonly TextRecord[]): E
   return {
     texts: truth.length,
     nmi: nmi(clusters, truth),
+    nmiLabels: nmi(predicted.map((l) => l ?? '(unknown)'), truth),
     ari: ari(clusters, truth),
     purity: purity(clusters, truth),
     accuracy: lr.accuracy,
@@ -98,11 +110,12 @@ const pct = (x: number): string => (100 * x).toFixed(1).padStart(5) + '%';
 export function formatReport(r: EvalReport, title = 'all'): string {
   const lines: string[] = [];
   lines.push(`== ${title}: ${r.texts} texts in known languages`);
-  lines.push(`NMI ${r.nmi.toFixed(4)}  ARI ${r.ari.toFixed(4)}  purity ${r.purity.toFixed(4)}  label accuracy ${r.accuracy.toFixed(4)}  unknown ${pct(r.unknownRate)}`);
+  if (r.texts > 0) lines.push(`NMI ${r.nmi.toFixed(4)} (labels ${r.nmiLabels.toFixed(4)})  ARI ${r.ari.toFixed(4)}  purity ${r.purity.toFixed(4)}  label accuracy ${r.accuracy.toFixed(4)}  unknown ${pct(r.unknownRate)}`);
   if (r.unseen.texts > 0) {
     lines.push(`unseen languages (${r.unseen.languages.join(' ')}): ${r.unseen.texts} texts, ${pct(r.unseen.unknownRate)} labelled unknown`);
   }
   if (r.unlabelled > 0) lines.push(`${r.unlabelled} texts without lang were not scored`);
+  if (r.texts === 0) return lines.join('\n');
   lines.push('');
   lines.push('lang   precision  recall  support  predicted');
   for (const [l, s] of Object.entries(r.perLanguage)) {

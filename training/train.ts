@@ -9,13 +9,27 @@ import { slidingWindows, termIndex } from '../src/features/hashing-tf.js';
 import type { FeatureSettings } from '../src/features/settings.js';
 import { csrFromRows, type CsrMatrix, type SparseVector } from '../src/linalg/sparse.js';
 import { kmeans, resolveKMeansOptions, type KMeansOptions, type KMeansProgress, type KMeansResult } from '../src/clustering/kmeans.js';
-import type { ClusterModel, UnknownPolicy } from '../src/clustering/model.js';
+import { assignToCenters } from '../src/clustering/assign.js';
+import { normalizeRow, type Distance } from '../src/clustering/distance.js';
+import { csrNormalizeRows, csrRowsAreUnit } from '../src/linalg/sparse.js';
+import { labelledSeeds } from './seeding.js';
+import type { ClusterModel, SeedingSettings, UnknownPolicy } from '../src/clustering/model.js';
 import type { TextRecord } from '../src/io/records.js';
 import { backendInfo, initBackend } from '../src/linalg/backend.js';
+
+export type SeedingOptions = SeedingSettings;
 
 export interface TrainOptions {
   features: FeatureSettings;
   kmeans: KMeansOptions;
+  /**
+   * Languages clusters may be labelled with (default: every `lang` in the input). A cluster whose
+   * majority language is outside this set gets label null: texts of other languages then teach the
+   * model what "unknown" looks like.
+   */
+  languages?: readonly string[];
+  /** Start k-means from per-language seeds; `kmeans.k` is then languages x perLanguage + background. */
+  seeding?: SeedingOptions;
   labelMinShare?: number;
   unknown?: UnknownPolicy;
   samplesPerCluster?: number;
@@ -36,12 +50,17 @@ export interface TrainResult {
   kmeans: KMeansResult;
 }
 
-/** Majority label per cluster (null when no labelled text, or the majority share is under minShare). */
+/**
+ * Majority label per cluster: null when the cluster has no labelled text, when the majority share is
+ * under minShare, or when the majority language is not in `allowed`. Ties go to the first language in
+ * alphabetical order.
+ */
 export function majorityLabels(
   assignments: Int32Array,
   langs: ReadonlyArray<string | undefined>,
   k: number,
   minShare = 0,
+  allowed?: ReadonlySet<string>,
 ): { labels: Array<string | null>; languages: Array<Record<string, number>> } {
   const languages: Array<Record<string, number>> = Array.from({ length: k }, () => ({}));
   for (let i = 0; i < assignments.length; i++) {
@@ -61,6 +80,7 @@ export function majorityLabels(
         bestN = n;
       }
     }
+    if (best !== null && allowed && !allowed.has(best)) return null;
     return best !== null && bestN / total >= minShare ? best : null;
   });
   return { labels, languages };
@@ -108,6 +128,31 @@ function representativeTerms(
   return out;
 }
 
+/** A k-means result for fixed centers (constrained seeding: no Lloyd iteration). */
+async function seededResult(input: CsrMatrix, seeds: Float32Array, k: number, distance: Distance): Promise<KMeansResult> {
+  const d = input.cols;
+  const data = distance === 'cosine' && !csrRowsAreUnit(input) ? csrNormalizeRows(input) : input;
+  const centers = seeds.slice();
+  if (distance === 'cosine') for (let j = 0; j < k; j++) normalizeRow(centers, j, d);
+  const a = await assignToCenters(data, centers, k, { distance });
+  const counts = new Float64Array(k);
+  for (let r = 0; r < data.rows; r++) counts[a.assignments[r]]++;
+  return {
+    k,
+    d,
+    distance,
+    centers,
+    counts,
+    assignments: a.assignments,
+    cost: a.cost,
+    iterations: 0,
+    converged: true,
+    costHistory: [],
+    bestRun: 0,
+    runCosts: [a.cost],
+  };
+}
+
 export async function train(records: readonly TextRecord[], opts: TrainOptions): Promise<TrainResult> {
   const started = Date.now();
   const kopts = resolveKMeansOptions(opts.kmeans);
@@ -138,13 +183,30 @@ export async function train(records: readonly TextRecord[], opts: TrainOptions):
   const skipped: Record<string, number> = { ...(opts.skipped ?? {}) };
   if (rows.length < total) skipped['no-features'] = total - rows.length;
   if (data.rows === 0) throw new InputError('E_NO_DATA', 'no text has any feature after clean-up: nothing to train on');
-  if (kopts.k > data.rows) {
-    throw new InputError('E_K_TOO_LARGE', `k = ${kopts.k} is larger than the number of usable texts (${data.rows})`);
-  }
-  const res = await kmeans(data, { ...kopts, onProgress: opts.onProgress });
-  const used = Int32Array.from(rows);
   const langs = rows.map((i) => records[i].lang);
-  const { labels, languages } = majorityLabels(res.assignments, langs, res.k, opts.labelMinShare ?? DEFAULT_TRAIN.labelMinShare);
+  const labelled = new Set(opts.languages ?? langs.filter((l): l is string => l !== undefined));
+  let res: KMeansResult;
+  if (opts.seeding) {
+    const sd = opts.seeding;
+    const seeds = await labelledSeeds(data, langs, {
+      perLanguage: sd.perLanguage,
+      background: sd.background,
+      languages: labelled,
+      distance: kopts.distance,
+      seed: kopts.seed,
+    });
+    kopts.k = seeds.k;
+    res = sd.refine > 0
+      ? await kmeans(data, { ...kopts, maxIterations: sd.refine, runs: 1, initialCenters: seeds.centers, onProgress: opts.onProgress })
+      : await seededResult(data, seeds.centers, seeds.k, kopts.distance);
+  } else {
+    if (kopts.k > data.rows) {
+      throw new InputError('E_K_TOO_LARGE', `k = ${kopts.k} is larger than the number of usable texts (${data.rows})`);
+    }
+    res = await kmeans(data, { ...kopts, onProgress: opts.onProgress });
+  }
+  const used = Int32Array.from(rows);
+  const { labels, languages } = majorityLabels(res.assignments, langs, res.k, opts.labelMinShare ?? DEFAULT_TRAIN.labelMinShare, labelled);
   const perCluster = opts.samplesPerCluster ?? 5;
   const samples: string[][] = Array.from({ length: res.k }, () => []);
   for (let r = 0; r < res.assignments.length; r++) {
@@ -170,7 +232,7 @@ export async function train(records: readonly TextRecord[], opts: TrainOptions):
       converged: res.converged,
       cost: res.cost,
       costHistory: res.costHistory,
-      init: kopts.init,
+      init: opts.seeding ? 'labels' : kopts.init,
       runs: kopts.runs,
       seed: kopts.seed,
       maxIterations: kopts.maxIterations,
@@ -179,6 +241,8 @@ export async function train(records: readonly TextRecord[], opts: TrainOptions):
       durationMs: Date.now() - started,
       input: opts.input,
       languages: hasLangs ? languages : undefined,
+      knownLanguages: hasLangs ? [...labelled].sort() : undefined,
+      seeding: opts.seeding ? { ...opts.seeding } : undefined,
     },
     updates: 0,
     terms: representativeTerms(prepared, features, res.centers, res.k),

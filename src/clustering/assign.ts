@@ -23,9 +23,18 @@ export interface Assignment {
   cost: number;
 }
 
+/**
+ * Which kernel computes the distances: TensorFlow.js on dense chunks, or a plain JS loop over the sparse
+ * rows' non-zeros (O(nnz·k) instead of O(n·d·k)). `auto` picks the sparse loop when rows hold fewer than
+ * d/8 non-zeros on average, which is every hashed n-gram setting with more than a few thousand features.
+ */
+export type AssignKernel = 'auto' | 'tfjs' | 'sparse';
+export const ASSIGN_KERNELS: readonly AssignKernel[] = ['auto', 'tfjs', 'sparse'];
+
 export interface AssignOptions {
   distance: Distance;
   chunkRows?: number;
+  kernel?: AssignKernel;
   /** Squared norms of the rows (euclidean); computed when absent. */
   rowNorms2?: Float64Array;
 }
@@ -41,10 +50,76 @@ function prepareCenters(centers: Float32Array, k: number, d: number): { ct: tf.T
   });
 }
 
+/** The kernel `auto` resolves to for this data. */
+export function chooseKernel(data: CsrMatrix, kernel: AssignKernel = 'auto'): 'tfjs' | 'sparse' {
+  if (kernel !== 'auto') return kernel;
+  const nnz = data.indptr[data.rows];
+  return nnz * 8 < data.rows * data.cols ? 'sparse' : 'tfjs';
+}
+
+/**
+ * The sparse kernel: centers transposed once to feature-major [d][k] (float64), then each row's non-zeros
+ * score every center at once. Same distances and tie rule (lowest index) as the tfjs kernel.
+ */
+export function assignToCentersSparse(data: CsrMatrix, centers: Float32Array, k: number, opts: AssignOptions): Assignment {
+  const n = data.rows;
+  const d = data.cols;
+  if (centers.length !== k * d) throw new RangeError(`centers has ${centers.length} values, expected k*d = ${k * d}`);
+  const euclid = opts.distance === 'euclidean';
+  const ct = new Float64Array(d * k);
+  const cn2 = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    let s = 0;
+    const off = j * d;
+    for (let i = 0; i < d; i++) {
+      const v = centers[off + i];
+      if (v !== 0) {
+        ct[i * k + j] = v;
+        s += v * v;
+      }
+    }
+    cn2[j] = s;
+  }
+  const norms = euclid ? (opts.rowNorms2 ?? csrRowNorms2(data)) : undefined;
+  const assignments = new Int32Array(n);
+  const distances = new Float64Array(n);
+  const dots = new Float64Array(k);
+  const { indptr, indices, values } = data;
+  let cost = 0;
+  for (let r = 0; r < n; r++) {
+    dots.fill(0);
+    for (let p = indptr[r]; p < indptr[r + 1]; p++) {
+      const x = values[p];
+      const base = indices[p] * k;
+      for (let j = 0; j < k; j++) dots[j] += x * ct[base + j];
+    }
+    let best = 0;
+    let bestD = Infinity;
+    if (euclid) {
+      const xn2 = norms![r];
+      for (let j = 0; j < k; j++) {
+        const dist = xn2 - 2 * dots[j] + cn2[j];
+        if (dist < bestD) [best, bestD] = [j, dist];
+      }
+    } else {
+      for (let j = 0; j < k; j++) {
+        const dist = 1 - dots[j];
+        if (dist < bestD) [best, bestD] = [j, dist];
+      }
+    }
+    const v = Math.max(0, bestD);
+    assignments[r] = best;
+    distances[r] = v;
+    cost += v;
+  }
+  return { assignments, distances, cost };
+}
+
 export async function assignToCenters(data: CsrMatrix, centers: Float32Array, k: number, opts: AssignOptions): Promise<Assignment> {
   const n = data.rows;
   const d = data.cols;
   if (centers.length !== k * d) throw new RangeError(`centers has ${centers.length} values, expected k*d = ${k * d}`);
+  if (chooseKernel(data, opts.kernel) === 'sparse') return assignToCentersSparse(data, centers, k, opts);
   const chunkRows = Math.min(n, opts.chunkRows ?? chunkRowsFor(d));
   const assignments = new Int32Array(n);
   const distances = new Float64Array(n);

@@ -5,7 +5,7 @@
  */
 import { createRng, weightedIndex, type Rng } from '../linalg/random.js';
 import { csrRowNorms2, csrSelect, type CsrMatrix } from '../linalg/sparse.js';
-import { assignToCenters } from './assign.js';
+import { assignToCenters, type AssignKernel } from './assign.js';
 import { normalizeRow, type Distance } from './distance.js';
 
 export type InitMode = 'k-means||' | 'k-means++' | 'random';
@@ -20,6 +20,7 @@ export interface InitOptions {
   /** Optional point weights (default 1). */
   weights?: Float64Array;
   chunkRows?: number;
+  kernel?: AssignKernel;
 }
 
 function copyRowInto(data: CsrMatrix, r: number, out: Float32Array | Float64Array, j: number): void {
@@ -205,6 +206,7 @@ export async function initKMeansParallel(data: CsrMatrix, opts: InitOptions): Pr
       distance,
       rowNorms2: norms2,
       chunkRows: opts.chunkRows,
+      kernel: opts.kernel,
     });
     for (let r = 0; r < n; r++) if (distances[r] < costs[r]) costs[r] = distances[r];
   }
@@ -219,6 +221,7 @@ export async function initKMeansParallel(data: CsrMatrix, opts: InitOptions): Pr
     distance,
     rowNorms2: norms2,
     chunkRows: opts.chunkRows,
+    kernel: opts.kernel,
   });
   const w = new Float64Array(candidates.length);
   const pw = opts.weights;

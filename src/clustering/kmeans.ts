@@ -8,7 +8,7 @@
  */
 import { ConfigError, InputError } from '../errors.js';
 import { csrNormalizeRows, csrRowNorms2, csrRowsAreUnit, type CsrMatrix } from '../linalg/sparse.js';
-import { assignToCenters, clusterSums } from './assign.js';
+import { ASSIGN_KERNELS, assignToCenters, clusterSums, type AssignKernel } from './assign.js';
 import { centerShift, DISTANCES, normalizeRow, type Distance } from './distance.js';
 import { INIT_MODES, initKMeansParallel, initKMeansPlusPlus, initRandom, type InitMode } from './init.js';
 
@@ -22,12 +22,19 @@ export interface KMeansOptions {
   runs?: number;
   distance?: Distance;
   chunkRows?: number;
+  /** Distance kernel (assign.ts): auto, tfjs or sparse. */
+  kernel?: AssignKernel;
+  /**
+   * Start from these centers ([k, d] row-major) instead of an initialisation mode, e.g. seeds computed from
+   * labelled texts (training/seeding.ts). Only the first run uses them; further runs use `init`.
+   */
+  initialCenters?: Float32Array;
   onProgress?: (event: KMeansProgress) => void;
   signal?: AbortSignal;
 }
 
 export type KMeansProgress =
-  | { phase: 'init'; run: number; runs: number; init: InitMode }
+  | { phase: 'init'; run: number; runs: number; init: InitMode | 'given' }
   | {
       phase: 'iteration';
       run: number;
@@ -70,6 +77,7 @@ export interface ResolvedKMeansOptions {
   runs: number;
   distance: Distance;
   chunkRows?: number;
+  kernel: AssignKernel;
 }
 
 function int(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -91,7 +99,11 @@ export function resolveKMeansOptions(o: KMeansOptions): ResolvedKMeansOptions {
     runs = 1,
     distance = 'euclidean',
     chunkRows,
+    kernel = 'auto',
   } = o;
+  if (!ASSIGN_KERNELS.includes(kernel)) {
+    throw new ConfigError('E_BAD_OPTION', `kernel must be one of ${ASSIGN_KERNELS.join(', ')} (got ${JSON.stringify(kernel)})`);
+  }
   if (typeof epsilon !== 'number' || !(epsilon >= 0) || !Number.isFinite(epsilon)) {
     throw new ConfigError('E_BAD_OPTION', `epsilon must be a finite number >= 0 (got ${JSON.stringify(epsilon)})`);
   }
@@ -109,11 +121,12 @@ export function resolveKMeansOptions(o: KMeansOptions): ResolvedKMeansOptions {
     runs: int('runs', runs, 1, 1000),
     distance,
     chunkRows: chunkRows === undefined ? undefined : int('chunkRows', chunkRows, 1),
+    kernel,
   };
 }
 
 async function initialCenters(data: CsrMatrix, o: ResolvedKMeansOptions, seed: number): Promise<Float32Array> {
-  const io = { k: o.k, distance: o.distance, seed, initSteps: o.initSteps, chunkRows: o.chunkRows };
+  const io = { k: o.k, distance: o.distance, seed, initSteps: o.initSteps, chunkRows: o.chunkRows, kernel: o.kernel };
   if (o.init === 'random') return initRandom(data, io);
   if (o.init === 'k-means++') return initKMeansPlusPlus(data, io);
   return initKMeansParallel(data, io);
@@ -155,18 +168,22 @@ function checkData(data: CsrMatrix, o: ResolvedKMeansOptions): void {
 }
 
 /** Async generator of Lloyd progress for one run; returns the run's result. */
-async function* lloydRun(data: CsrMatrix, o: ResolvedKMeansOptions, run: number, signal?: AbortSignal) {
-  const { k, distance } = o;
+async function* lloydRun(data: CsrMatrix, o: ResolvedKMeansOptions, run: number, signal?: AbortSignal, given?: Float32Array) {
+  const { k, distance, kernel } = o;
   const d = data.cols;
-  yield { phase: 'init', run, runs: o.runs, init: o.init } as KMeansProgress;
-  const centers = await initialCenters(data, o, (o.seed + run * 0x9e3779b1) >>> 0);
+  yield { phase: 'init', run, runs: o.runs, init: given ? 'given' : o.init } as KMeansProgress;
+  let centers: Float32Array;
+  if (given) {
+    centers = given.slice();
+    if (distance === 'cosine') for (let j = 0; j < k; j++) normalizeRow(centers, j, d);
+  } else centers = await initialCenters(data, o, (o.seed + run * 0x9e3779b1) >>> 0);
   const rowNorms2 = distance === 'euclidean' ? csrRowNorms2(data) : undefined;
   const costHistory: number[] = [];
   let converged = false;
   let iterations = 0;
   while (iterations < o.maxIterations) {
     signal?.throwIfAborted();
-    const { assignments, cost } = await assignToCenters(data, centers, k, { distance, chunkRows: o.chunkRows, rowNorms2 });
+    const { assignments, cost } = await assignToCenters(data, centers, k, { distance, chunkRows: o.chunkRows, rowNorms2, kernel });
     const { sums, counts } = clusterSums(data, assignments, k);
     iterations++;
     costHistory.push(cost);
@@ -177,7 +194,7 @@ async function* lloydRun(data: CsrMatrix, o: ResolvedKMeansOptions, run: number,
       break;
     }
   }
-  const final = await assignToCenters(data, centers, k, { distance, chunkRows: o.chunkRows, rowNorms2 });
+  const final = await assignToCenters(data, centers, k, { distance, chunkRows: o.chunkRows, rowNorms2, kernel });
   const counts = new Float64Array(k);
   for (let r = 0; r < data.rows; r++) counts[final.assignments[r]]++;
   yield { phase: 'run-done', run, runs: o.runs, cost: final.cost, iterations, converged } as KMeansProgress;
@@ -188,12 +205,16 @@ async function* lloydRun(data: CsrMatrix, o: ResolvedKMeansOptions, run: number,
 export async function kmeans(input: CsrMatrix, options: KMeansOptions): Promise<KMeansResult> {
   const o = resolveKMeansOptions(options);
   checkData(input, o);
+  const given = options.initialCenters;
+  if (given !== undefined && given.length !== o.k * input.cols) {
+    throw new ConfigError('E_BAD_OPTION', `initialCenters holds ${given.length} values, expected k*d = ${o.k * input.cols}`);
+  }
   // spherical k-means works on unit vectors (Spark normalises internally too); the input stays unchanged
   const data = o.distance === 'cosine' && !csrRowsAreUnit(input) ? csrNormalizeRows(input) : input;
   let best: (Awaited<ReturnType<typeof collect>> & { run: number }) | undefined;
   const runCosts: number[] = [];
   async function collect(run: number) {
-    const gen = lloydRun(data, o, run, options.signal);
+    const gen = lloydRun(data, o, run, options.signal, run === 0 ? given : undefined);
     for (;;) {
       const step = await gen.next();
       if (step.done) return step.value;

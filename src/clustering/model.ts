@@ -19,6 +19,12 @@ export interface UnknownPolicy {
   maxDistance: number | null;
   /** Nearest other-label center closer than nearest + minMargin: unknown (null: off). */
   minMargin: number | null;
+  /**
+   * Added to the distance of centers without a label when choosing the nearest center (default 0): a text
+   * goes to an unknown-language center only when that one beats every labelled center by this much. A prior
+   * for the known languages, which dominate a real feed. Absent in older models.
+   */
+  unlabelledBias?: number;
 }
 
 export const DEFAULT_UNKNOWN: Readonly<UnknownPolicy> = Object.freeze({ minLetters: 1, maxDistance: null, minMargin: null });
@@ -40,6 +46,24 @@ export interface TrainingStats {
   input?: string;
   /** Per cluster: language -> count of training texts (when texts had `lang`). */
   languages?: Array<Record<string, number>>;
+  /**
+   * The languages the model was trained to label (texts of other languages, if any, trained clusters
+   * labelled null). Evaluation treats texts in these languages as known even when no cluster carries
+   * their label. Absent in older models: the labels stand in.
+   */
+  knownLanguages?: string[];
+  /** Seeded k-means from labelled texts, when used (training/seeding.ts). */
+  seeding?: SeedingSettings;
+}
+
+/** Seeded k-means from labelled texts (training/seeding.ts). */
+export interface SeedingSettings {
+  /** Sub-centers per labelled language. */
+  perLanguage: number;
+  /** Centers for texts of languages outside the labelled ones; they get label null. */
+  background: number;
+  /** Global Lloyd iterations after seeding; 0 keeps the seeds (constrained: each text stays with its language). */
+  refine: number;
 }
 
 export interface ClusterModel {
@@ -123,7 +147,13 @@ function validateUnknown(v: unknown): UnknownPolicy {
     if (x !== null && (typeof x !== 'number' || !Number.isFinite(x) || x < 0)) bad(`unknown.${name} must be null or a number >= 0`);
     return x as number | null;
   };
-  return { minLetters, maxDistance: opt('maxDistance'), minMargin: opt('minMargin') };
+  const policy: UnknownPolicy = { minLetters, maxDistance: opt('maxDistance'), minMargin: opt('minMargin') };
+  const bias = u.unlabelledBias;
+  if (bias !== undefined) {
+    if (typeof bias !== 'number' || !Number.isFinite(bias) || bias < 0 || bias > 2) bad('unknown.unlabelledBias must be a number from 0 to 2');
+    policy.unlabelledBias = bias;
+  }
+  return policy;
 }
 
 /** Validates a parsed model object. */

@@ -6,7 +6,7 @@
 import { countLetters } from '../features/cleanup.js';
 import { Featurizer } from '../features/featurizer.js';
 import type { SparseVector } from '../linalg/sparse.js';
-import type { ClusterModel } from './model.js';
+import type { ClusterModel, UnknownPolicy } from './model.js';
 
 export interface Prediction {
   /** Nearest cluster; null when the text has no features at all. */
@@ -25,6 +25,25 @@ export interface DetailedPrediction extends Prediction {
   reason: UnknownReason | null;
 }
 
+/**
+ * Why a prediction gets label null, or null when it keeps its cluster's label. Pure: the predictor and the
+ * evaluation sweeps (training/experiments) decide with this same function. Order: unlabelled cluster, too
+ * few letters, too far from the center, too close to another label's center.
+ */
+export function unknownReason(
+  label: string | null,
+  letters: number,
+  distance: number,
+  margin: number,
+  policy: Readonly<UnknownPolicy>,
+): UnknownReason | null {
+  if (label === null) return 'unlabelled';
+  if (letters < policy.minLetters) return 'too-short';
+  if (policy.maxDistance !== null && distance > policy.maxDistance) return 'too-far';
+  if (policy.minMargin !== null && margin < policy.minMargin) return 'ambiguous';
+  return null;
+}
+
 export class Predictor {
   readonly model: ClusterModel;
   readonly featurizer: Featurizer;
@@ -32,6 +51,7 @@ export class Predictor {
   private readonly cNorm2: Float64Array;
   private readonly scores: Float64Array;
   private readonly dist: Float64Array;
+  private readonly adj: Float64Array;
 
   constructor(model: ClusterModel) {
     this.model = model;
@@ -51,6 +71,7 @@ export class Predictor {
     }
     this.scores = new Float64Array(k);
     this.dist = new Float64Array(k);
+    this.adj = new Float64Array(k);
   }
 
   predict(text: string): Prediction {
@@ -91,15 +112,15 @@ export class Predictor {
         dist[j] = cn === 0 || xn === 0 ? 1 : 1 - scores[j] / (xn * cn);
       }
     }
-    for (let j = 1; j < k; j++) if (dist[j] < dist[best]) best = j;
+    // choose with unlabelled centers pushed back by the bias (a prior for the known languages)
+    const bias = unknown.unlabelledBias ?? 0;
+    const adj = this.adj;
+    for (let j = 0; j < k; j++) adj[j] = labels[j] === null ? dist[j] + bias : dist[j];
+    for (let j = 1; j < k; j++) if (adj[j] < adj[best]) best = j;
     const label = labels[best];
     let margin = Infinity;
-    for (let j = 0; j < k; j++) if (labels[j] !== label && dist[j] - dist[best] < margin) margin = dist[j] - dist[best];
-    let reason: UnknownReason | null = null;
-    if (label === null) reason = 'unlabelled';
-    else if (letters < unknown.minLetters) reason = 'too-short';
-    else if (unknown.maxDistance !== null && dist[best] > unknown.maxDistance) reason = 'too-far';
-    else if (unknown.minMargin !== null && margin < unknown.minMargin) reason = 'ambiguous';
+    for (let j = 0; j < k; j++) if (labels[j] !== label && adj[j] - adj[best] < margin) margin = adj[j] - adj[best];
+    const reason = unknownReason(label, letters, dist[best], margin, unknown);
     return { cluster: best, label: reason ? null : label, distance: dist[best], margin, reason };
   }
 

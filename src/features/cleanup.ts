@@ -6,17 +6,21 @@
 export type CleanupMode = 'none' | 'tweet';
 export const CLEANUP_MODES: readonly CleanupMode[] = ['none', 'tweet'];
 
-const ENTITY = /&(amp|lt|gt|quot|apos|#39|#x27|nbsp);/g;
+const ENTITY = /&(amp|lt|gt|quot|apos|nbsp|#\d{1,7}|#x[0-9a-f]{1,6});/gi;
 const ENTITY_MAP: Record<string, string> = {
   amp: '&',
   lt: '<',
   gt: '>',
   quot: '"',
   apos: "'",
-  '#39': "'",
-  '#x27': "'",
   nbsp: ' ',
 };
+
+function decodeEntity(whole: string, e: string): string {
+  if (e[0] !== '#') return ENTITY_MAP[e.toLowerCase()] ?? whole;
+  const cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1));
+  return cp > 0 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : ' ';
+}
 // URLs, including the truncated bare "http" / "https…" that clipped tweets end with.
 const URL = /(?:https?:\/\/|www\.)\S*|(?<![\p{L}\p{N}])https?(?![\p{L}\p{N}])[:/…]*/giu;
 // @mentions and the @USER / @user placeholders of anonymised corpora.
@@ -30,7 +34,7 @@ const SPACES = /\s+/gu;
 
 export function cleanTweet(text: string): string {
   let t = text;
-  if (t.indexOf('&') >= 0) t = t.replace(ENTITY, (_, e: string) => ENTITY_MAP[e] ?? _);
+  if (t.indexOf('&') >= 0) t = t.replace(ENTITY, decodeEntity);
   t = t.replace(URL, ' ').replace(MENTION, ' ').replace(RT, ' ').replace(HASH, '').replace(SYMBOLS, ' ');
   return t.replace(SPACES, ' ').trim();
 }

@@ -9,6 +9,8 @@ import { ADMIN_KEY, testApp, tinyModelJSON, type TestApp } from '../helpers/app.
 import { outputBatch } from '../helpers/batches.js';
 
 const admin = { 'x-admin-key': ADMIN_KEY };
+/** The bundled default model the test app starts with (models/default.json, rebuilt by npm run model:default). */
+const bundled = JSON.parse(readFileSync(DEFAULT_MODEL_PATH, 'utf8')) as { k: number; features: { numFeatures: number }; training: { iterations: number } };
 
 describe('GET /v1/model and /v1/clusters', () => {
   let t: TestApp;
@@ -22,15 +24,15 @@ describe('GET /v1/model and /v1/clusters', () => {
     expect(r.statusCode).toBe(200);
     const m = r.json();
     expect(m.version).toBe(1);
-    expect(m.k).toBe(20);
-    expect(m.labels).toHaveLength(20);
+    expect(m.k).toBe(bundled.k);
+    expect(m.labels).toHaveLength(bundled.k);
     expect(m.labels).toContain('spa');
-    expect(m.features.numFeatures).toBe(16384);
-    expect(m.featuresText).toMatch(/16384 features/);
+    expect(m.features.numFeatures).toBe(bundled.features.numFeatures);
+    expect(m.featuresText).toMatch(new RegExp(`^${bundled.features.numFeatures} features`));
     expect(m.updates).toBe(0);
     expect(m.source).toBe('test');
     expect(m.training.texts).toBeGreaterThan(0);
-    expect(m.training.iterations).toBeGreaterThan(0);
+    expect(m.training.iterations).toBe(bundled.training.iterations);
     expect(m).toHaveProperty('backend');
   });
 
@@ -46,7 +48,7 @@ describe('GET /v1/model and /v1/clusters', () => {
     expect(r.statusCode).toBe(200);
     const { modelVersion, clusters } = r.json();
     expect(modelVersion).toBe(1);
-    expect(clusters).toHaveLength(20);
+    expect(clusters).toHaveLength(bundled.k);
     const c = clusters[spaCluster];
     expect(c.cluster).toBe(spaCluster);
     expect(c.label).toBe('spa');
@@ -58,7 +60,7 @@ describe('GET /v1/model and /v1/clusters', () => {
       { text: 'hola amigos', label: 'spa', time: 1000 },
       { text: 'buenos días', label: 'spa', lang: 'es', time: 1000 },
     ]);
-    expect(clusters[(spaCluster + 1) % 20].recent).toEqual([]);
+    expect(clusters[(spaCluster + 1) % bundled.k].recent).toEqual([]);
   });
 
   it('refuses out-of-range and unknown query parameters', async () => {
@@ -87,7 +89,7 @@ describe('admin routes', () => {
       expect(r.statusCode).toBe(403);
       expect(r.json().code).toBe('E_ADMIN_KEY_INVALID');
     }
-    expect(t.models.current.model.k).toBe(20);
+    expect(t.models.current.model.k).toBe(bundled.k);
     expect(t.logs.messages()).toContain('admin request with a wrong key');
     expect(JSON.stringify(t.logs.lines)).not.toContain(ADMIN_KEY);
   });
@@ -105,7 +107,7 @@ describe('admin routes', () => {
   it('reload takes the seed model while the store is empty', async () => {
     const r = await t.app.inject({ method: 'POST', url: '/v1/model/reload', headers: admin });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ version: 1, previousVersion: 1, k: 20 });
+    expect(r.json()).toMatchObject({ version: 1, previousVersion: 1, k: bundled.k });
     expect(r.json().source).toMatch(/default\.json$/);
     expect(t.models.current.source).toMatch(/default\.json$/);
   });
@@ -152,7 +154,7 @@ describe('admin routes', () => {
       expect(r.statusCode).toBe(400);
       expect(r.json().code).toMatch(/^E_MODEL_/);
       expect(r.json().message).toMatch(message);
-      expect(t.models.current.model.k).toBe(20);
+      expect(t.models.current.model.k).toBe(bundled.k);
       expect(existsSync(path.join(t.storeDir!, 'CURRENT'))).toBe(false);
     });
   }
@@ -168,7 +170,7 @@ describe('admin routes', () => {
     const r = await t.app.inject({ method: 'PUT', url: '/v1/model', headers: admin, payload: big });
     expect(r.statusCode).toBe(413);
     expect(r.json().code).toBe('E_BODY_TOO_LARGE');
-    expect(t.models.current.model.k).toBe(20);
+    expect(t.models.current.model.k).toBe(bundled.k);
   });
 
   it('a reload that finds a broken store file answers 400 and keeps the running model', async () => {
@@ -214,7 +216,7 @@ describe('admin routes stay off without a usable key', () => {
       expect(r.statusCode).toBe(503);
       expect(r.json().code).toBe('E_MODEL_SAVE_FAILED');
       expect(r.json().message).toMatch(/running model stays/);
-      expect(t.models.current.model.k).toBe(20);
+      expect(t.models.current.model.k).toBe(bundled.k);
     } finally {
       await t.close();
       await rm(dir, { recursive: true, force: true });

@@ -114,7 +114,7 @@ const TITLE = HAVE_CHROMIUM || IN_CI ? 'dashboard in Chromium' : `dashboard in C
   it('shows the live feed, the cluster chart and hashtags, and saves a screenshot', async () => {
     await page.goto(base + '/');
     await page.waitForSelector('#cluster-chips .chip');
-    expect(await page.locator('#cluster-chips .chip').count()).toBe(20);
+    expect(await page.locator('#cluster-chips .chip').count()).toBe(t.models.current.model.k);
     await waitFor(() => t.hub.subscriberCount === 1, 'the page to subscribe');
     for (let b = 0; b < 6; b++) await feed(8);
     await page.locator('#feed .tweet').nth(47).waitFor();

@@ -69,7 +69,7 @@ describe('GET /v1/stream', () => {
     await start();
     for (const [q, code] of [
       ['?cluster=abc', 'E_VALIDATION'],
-      ['?cluster=20', 'E_UNKNOWN_CLUSTER'],
+      [`?cluster=${t!.models.current.model.k}`, 'E_UNKNOWN_CLUSTER'],
       ['?lang=klingon', 'E_UNKNOWN_LABEL'],
       ['?since=5', 'E_VALIDATION'],
     ]) {

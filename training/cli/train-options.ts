@@ -2,7 +2,7 @@
 import { DEFAULT_TRAIN, presetNamed } from '../../src/config.js';
 import { DISTANCES } from '../../src/clustering/distance.js';
 import { INIT_MODES } from '../../src/clustering/init.js';
-import type { UnknownPolicy } from '../../src/clustering/model.js';
+import type { SeedingSettings, UnknownPolicy } from '../../src/clustering/model.js';
 import { CLEANUP_MODES } from '../../src/features/cleanup.js';
 import { HASH_ALGORITHMS } from '../../src/features/hashing-tf.js';
 import { MAX_NUM_FEATURES, NORM_MODES, TF_MODES, validateFeatureSettings, type FeatureSettings } from '../../src/features/settings.js';
@@ -30,14 +30,20 @@ export const TRAIN_FLAGS: OptionSpec = {
   seed: { type: 'string' },
   runs: { type: 'string' },
   'label-min-share': { type: 'string' },
+  seeding: { type: 'string' },
+  'per-language': { type: 'string' },
+  background: { type: 'string' },
+  refine: { type: 'string' },
+  languages: { type: 'string' },
   'min-letters': { type: 'string' },
   'max-distance': { type: 'string' },
   'min-margin': { type: 'string' },
+  'unlabelled-bias': { type: 'string' },
 };
 
 export const TRAIN_FLAGS_HELP = `Model options (defaults: the "default" preset, see docs/QUALITY.md):
   --preset NAME            default | spark (raw bigram counts, 1000 features, euclidean, k 10)
-  -k, --k N                clusters (default ${DEFAULT_TRAIN.k})
+  -k, --k N                clusters without seeding (default ${DEFAULT_TRAIN.k})
   --features N             hash buckets, numFeatures (1..${MAX_NUM_FEATURES})
   --ngrams LIST            n-gram sizes over UTF-16 code units, e.g. 2 or 1,2
   --hash NAME              ${HASH_ALGORITHMS.join(' | ')} (spark2 = Spark 2.x legacy murmur tail)
@@ -54,15 +60,31 @@ export const TRAIN_FLAGS_HELP = `Model options (defaults: the "default" preset, 
   --seed N                 random seed: same seed, same model (default ${DEFAULT_TRAIN.seed})
   --runs N                 restarts; the lowest cost wins (default ${DEFAULT_TRAIN.runs})
   --label-min-share X      a cluster is labelled only if its majority language has this share (0..1)
+  --seeding MODE           labels | none (default ${DEFAULT_TRAIN.seeding ? 'labels' : 'none'}): start k-means from per-language centers
+                           of the labelled texts (k is then languages x per-language + background);
+                           falls back to none when no input text has a "lang"
+  --per-language N         seeded centers per language (default ${DEFAULT_TRAIN.seeding?.perLanguage ?? 1})
+  --background N           seeded centers for texts of languages outside --languages, labelled null
+                           (default ${DEFAULT_TRAIN.seeding?.background ?? 0})
+  --refine N               free Lloyd iterations after seeding; 0 keeps each text with its language
+                           (default ${DEFAULT_TRAIN.seeding?.refine ?? 0})
+  --languages LIST         languages clusters may be labelled with (default: every "lang" in the input);
+                           texts of other languages teach the model what "unknown" looks like
   --min-letters N          texts with fewer letters get label null
   --max-distance X         texts farther than X from their center get label null
-  --min-margin X           texts within X of another language's center get label null`;
+  --min-margin X           texts within X of another language's center get label null
+  --unlabelled-bias X      a text goes to an unlabelled (unknown-language) center only when it is closer
+                           than every labelled center by X (default ${DEFAULT_TRAIN.unknown.unlabelledBias ?? 0})`;
 
 export interface ResolvedTrainFlags {
   features: FeatureSettings;
   kmeans: KMeansOptions;
   labelMinShare: number;
   unknown: UnknownPolicy;
+  seeding: SeedingSettings | undefined;
+  /** --seeding was given explicitly (no silent fallback to unsupervised init). */
+  seedingExplicit: boolean;
+  languages: string[] | undefined;
 }
 
 export function resolveTrainFlags(p: Parsed): ResolvedTrainFlags {
@@ -91,6 +113,8 @@ export function resolveTrainFlags(p: Parsed): ResolvedTrainFlags {
     maxDistance: num(p, 'max-distance', 0) ?? t.unknown.maxDistance,
     minMargin: num(p, 'min-margin', 0) ?? t.unknown.minMargin,
   };
+  const bias = num(p, 'unlabelled-bias', 0, 2) ?? t.unknown.unlabelledBias;
+  if (bias !== undefined) unknown.unlabelledBias = bias;
   return {
     features,
     kmeans: {
@@ -105,5 +129,21 @@ export function resolveTrainFlags(p: Parsed): ResolvedTrainFlags {
     },
     labelMinShare: num(p, 'label-min-share', 0, 1) ?? t.labelMinShare,
     unknown,
+    ...seedingFlags(p, t.seeding),
   };
+}
+
+function seedingFlags(p: Parsed, preset: SeedingSettings | null): Pick<ResolvedTrainFlags, 'seeding' | 'seedingExplicit' | 'languages'> {
+  const mode = choice(p, 'seeding', ['labels', 'none'] as const);
+  const base = preset ?? { perLanguage: 1, background: 0, refine: 0 };
+  const seeding: SeedingSettings = {
+    perLanguage: int(p, 'per-language', 1, 1000) ?? base.perLanguage,
+    background: int(p, 'background', 0, 10_000) ?? base.background,
+    refine: int(p, 'refine', 0, 100_000) ?? base.refine,
+  };
+  const on = mode === undefined ? preset !== null : mode === 'labels';
+  const tuned = ['per-language', 'background', 'refine'].filter((n) => p.values[n] !== undefined);
+  if (!on && tuned.length > 0) throw new UsageError(`--${tuned[0]} needs --seeding labels`);
+  const languages = list(p, 'languages');
+  return { seeding: on ? seeding : undefined, seedingExplicit: mode === 'labels', languages: languages.length ? languages : undefined };
 }

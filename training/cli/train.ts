@@ -50,9 +50,20 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const { records, skipped, format: used } = await readRecords(input, { format, limit });
   if (skipped.total > 0) progress.line(`skipped ${skipped.total} input lines: ${skipped.summary()}`);
   if (records.length === 0) throw new InputError('E_EMPTY_INPUT', `${input}: no usable text (${skipped.total} lines skipped)`);
+  if (opts.seeding && !records.some((r) => r.lang)) {
+    if (opts.seedingExplicit) throw new InputError('E_NO_LABELS', `${input}: --seeding labels needs texts with a "lang" field`);
+    progress.line('no input text has a "lang": unsupervised k-means (--seeding none)');
+    opts.seeding = undefined;
+  }
   const k = opts.kmeans.k;
-  if (k > records.length) throw new InputError('E_K_TOO_LARGE', `k = ${k} is larger than the number of texts (${records.length})`);
-  progress.line(`read ${records.length} texts (${used}) from ${input}; ${describeFeatures(opts.features)}; k=${opts.kmeans.k}, ${opts.kmeans.distance}`);
+  // an explicit --k is checked even when seeding derives k (languages x per-language + background)
+  if ((!opts.seeding || p.values.k !== undefined) && k > records.length) {
+    throw new InputError('E_K_TOO_LARGE', `k = ${k} is larger than the number of texts (${records.length})`);
+  }
+  const how = opts.seeding
+    ? `seeded from labels (${opts.seeding.perLanguage}/language, ${opts.seeding.background} background, ${opts.seeding.refine} refine iterations)`
+    : `k=${opts.kmeans.k}`;
+  progress.line(`read ${records.length} texts (${used}) from ${input}; ${describeFeatures(opts.features)}; ${how}, ${opts.kmeans.distance}`);
 
   const result = await train(records, {
     ...opts,
