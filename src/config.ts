@@ -74,8 +74,13 @@ export const PRESETS: Record<string, Preset> = {
   default: { features: { ...DEFAULT_FEATURES }, train: {}, description: 'best measured settings (docs/QUALITY.md)' },
   spark: {
     features: { ...SPARK_FEATURES },
-    train: { distance: 'euclidean', maxIterations: 20, k: 10, seeding: null, unknown: { minLetters: 0, maxDistance: null, minMargin: null } },
+    train: { distance: 'euclidean', maxIterations: 20, k: 10, seeding: null, labelMinShare: 0, unknown: { minLetters: 0, maxDistance: null, minMargin: null } },
     description: "the Spark reference app: raw bigram counts, 1000 features, euclidean k-means",
+  },
+  unsupervised: {
+    features: { ...DEFAULT_FEATURES, numFeatures: 1 << 14 },
+    train: { k: 60, seeding: null, labelMinShare: 0.6 },
+    description: 'best setting that ignores lang while clustering (k 60, labels merged by language; docs/QUALITY.md row k60-purity)',
   },
 };
 

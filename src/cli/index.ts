@@ -79,6 +79,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
 }
 
 export function reportError(err: unknown, io: CliIO, command: string): number {
+  if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') return 0; // the reader of stdout went away
   if (err instanceof UsageError) {
     io.stderr.write(`tweetlang ${command}: ${err.message}; see \`tweetlang ${command} --help\` [${err.code}]\n`);
     return 2;

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, spawnCli, type CliResult } from '../helpers/cli.js';
 import { tinyCorpus } from '../helpers/model.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -118,5 +118,19 @@ describe('tweetlang train / predict / inspect / eval', () => {
     const f = path.join(dir, 'not-a-model.json');
     await fs.writeFile(f, '{"format":"other"}');
     expectOneLineError(await runCli(['predict', '--model', f], { input: 'hello\n' }), /invalid model: format.*E_MODEL_FORMAT/);
+  });
+
+  it('stops quietly when the reader of stdout goes away (predict | head)', async () => {
+    const many = Array.from({ length: 20000 }, (_, i) => JSON.stringify({ text: `texto número ${i} de la prueba` })).join('\n') + '\n';
+    const child = spawnCli(['predict', '--format', 'jsonl']);
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.end(many);
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    child.stdout!.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).not.toMatch(/internal error|EPIPE/);
+    expect(code).toBe(0);
   });
 });

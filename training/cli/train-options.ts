@@ -43,6 +43,7 @@ export const TRAIN_FLAGS: OptionSpec = {
 
 export const TRAIN_FLAGS_HELP = `Model options (defaults: the "default" preset, see docs/QUALITY.md):
   --preset NAME            default | spark (raw bigram counts, 1000 features, euclidean, k 10)
+                           | unsupervised (ignores lang while clustering: k 60, labels by majority)
   -k, --k N                clusters without seeding (default ${DEFAULT_TRAIN.k})
   --features N             hash buckets, numFeatures (1..${MAX_NUM_FEATURES})
   --ngrams LIST            n-gram sizes over UTF-16 code units, e.g. 2 or 1,2
