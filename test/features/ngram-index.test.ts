@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { termHash, termIndex } from '../../src/features/hashing-tf.js';
+import { bigramHash, bucketMask, unigramTable } from '../../src/features/ngram-index.js';
+import { nonNegativeMod } from '../../src/features/murmur3.js';
+
+// code units at every UTF-8 length boundary, and every kind of surrogate
+const EDGES = [
+  0x00, 0x20, 0x41, 0x7f, 0x80, 0xa1, 0xff, 0x100, 0x7ff, 0x800, 0x4e2d, 0xd7ff, 0xd800, 0xd83d, 0xdbff, 0xdc00, 0xde00,
+  0xdfff, 0xe000, 0xfeff, 0xfffd, 0xffff,
+];
+
+describe('bigramHash (inline Spark 3 hash of two code units)', () => {
+  it('equals the generic UTF-8 + MurmurHash3 term hash on every pair of boundary code units', () => {
+    for (const a of EDGES) {
+      for (const b of EDGES) {
+        const s = String.fromCharCode(a, b);
+        expect(bigramHash(a, b), `pair ${a.toString(16)} ${b.toString(16)}`).toBe(termHash(s, 0, 2, 'spark3'));
+      }
+    }
+  });
+
+  it('equals the generic term hash on random pairs', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 0xffff }), (a, b) => {
+        expect(bigramHash(a, b)).toBe(termHash(String.fromCharCode(a, b), 0, 2, 'spark3'));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('reproduces the DESIGN.md vectors for "hello"', () => {
+    const s = 'hello';
+    const idx = [];
+    for (let i = 0; i + 1 < s.length; i++) idx.push(nonNegativeMod(bigramHash(s.charCodeAt(i), s.charCodeAt(i + 1)), 1000));
+    expect(idx.sort((x, y) => x - y)).toEqual([68, 139, 443, 559]);
+  });
+});
+
+describe('unigramTable', () => {
+  it.each([1000, 16384, 7])('holds the generic term index of every code unit (numFeatures %i)', (nf) => {
+    const t = unigramTable(nf);
+    for (let c = 0; c < 0x10000; c++) {
+      if (t[c] !== termIndex(String.fromCharCode(c), 0, 1, nf, 'spark3')) {
+        expect.fail(`code unit ${c.toString(16)}: ${t[c]} vs ${termIndex(String.fromCharCode(c), 0, 1, nf, 'spark3')}`);
+      }
+    }
+  });
+});
+
+describe('bucketMask', () => {
+  it('is a mask only for powers of two, and then agrees with nonNegativeMod on negative hashes too', () => {
+    expect(bucketMask(1000)).toBe(-1);
+    expect(bucketMask(16384)).toBe(16383);
+    expect(bucketMask(1)).toBe(0);
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 22 }), (h, e) => {
+        const n = 2 ** e;
+        expect(h & bucketMask(n)).toBe(nonNegativeMod(h, n) | 0); // | 0: nonNegativeMod gives -0 for multiples
+      }),
+    );
+  });
+});
