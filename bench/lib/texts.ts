@@ -85,5 +85,6 @@ export function crossTexts(base: readonly string[], n: number, seed = 1): string
     const start = rng.int(Math.max(1, s.length - 140));
     out[i] = s.slice(start, start + 100 + rng.int(40));
   }
-  return out;
+  // flat strings, as JSON.parse gives them (slices of joined strings would be slower to read)
+  return JSON.parse(JSON.stringify(out)) as string[];
 }
