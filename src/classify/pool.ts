@@ -9,17 +9,15 @@
  *   that dies fails its chunks with E_CLASSIFY_WORKER (retriable) and is replaced.
  * - `setModel` swaps the model on every thread (each builds its predictor first; a bad model is rejected
  *   and the old one stays). `close()` lets queued work finish, then stops the threads.
- * - Runs from compiled dist/ (worker.js) and from TypeScript sources under tsx/vitest (worker.ts through
- *   tsx's require hook).
+ * - Runs from compiled dist/ and from TypeScript sources under tsx/vitest (see threads.ts).
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AppError, ConfigError } from '../errors.js';
 import type { ClusterModel } from '../clustering/model.js';
 import { Predictor, allocBatchPredictions, type BatchPredictions } from '../clustering/predictor.js';
 import type { Logger } from '../log.js';
+import { startWorker } from '../threads.js';
 import type { FromWorker, SerializedError, ToWorker, WorkerData } from './protocol.js';
 
 export interface ClassifierPoolOptions {
@@ -63,20 +61,6 @@ interface Slot {
 
 function toAppError(e: SerializedError): AppError {
   return new AppError(e.code, e.message, { retriable: e.retriable, status: e.status, details: { error: e.name, inWorker: true } });
-}
-
-/**
- * The worker for this build: worker.js beside this file in dist/; under tsx/vitest (this file is .ts) a
- * small bootstrap that registers tsx's require hook and loads worker.ts (Node 20 does not apply ESM
- * loader hooks such as `--import tsx` inside worker threads).
- */
-function startWorker(workerData: WorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
-  const require = createRequire(import.meta.url);
-  const api = require.resolve('tsx/cjs/api');
-  const entry = fileURLToPath(new URL('./worker.ts', import.meta.url));
-  const code = `require(${JSON.stringify(api)}).register(); require(${JSON.stringify(entry)});`;
-  return new Worker(code, { eval: true, workerData });
 }
 
 export class ClassifierPool {
@@ -241,7 +225,7 @@ export class ClassifierPool {
   }
 
   private spawn(): Promise<void> {
-    const worker = startWorker({ model: this.model });
+    const worker = startWorker(import.meta.url, 'worker', { model: this.model } satisfies WorkerData);
     const slot: Slot = { worker, inFlight: new Map(), ready: false };
     this.slots.push(slot);
     return new Promise<void>((resolve, reject) => {

@@ -20,6 +20,7 @@ export interface InitOptions {
   /** Optional point weights (default 1). */
   weights?: Float64Array;
   chunkRows?: number;
+  /** Distance kernel for the passes over all rows (default 'sparse'). */
   kernel?: AssignKernel;
 }
 
