@@ -1,0 +1,69 @@
+/**
+ * Classify: clean-up + featurize + predict with the default model on real texts in memory, one thread
+ * (Predictor.predictBatch) and every core (ClassifierPool), against scikit-learn's char-bigram
+ * HashingVectorizer + KMeans.predict on the same texts.
+ */
+import { availableParallelism } from 'node:os';
+import { ClassifierPool } from '../src/classify/pool.js';
+import { loadModelOrDefault } from '../src/clustering/load-default.js';
+import { Predictor } from '../src/clustering/predictor.js';
+import { baseTexts, corpus, sklearnClassify } from './lib/corpus.js';
+import { fmtNum, median, samplesMs } from './lib/measure.js';
+import type { BenchContext, BenchModule } from './lib/types.js';
+
+export const CLASSIFY_TARGET_PER_S = 1_000_000;
+export const CLASSIFY_TARGET_RATIO = 20;
+
+async function run(ctx: BenchContext): Promise<void> {
+  const { model } = await loadModelOrDefault(undefined);
+  const n = ctx.quick ? 50_000 : 400_000;
+  const texts = corpus(n);
+  ctx.info(`classify: ${fmtNum(n)} texts from ${baseTexts().source}, model k=${model.k} ${model.features.numFeatures} features`);
+  const threads = availableParallelism();
+  const predictor = new Predictor(model);
+  const pool = await ClassifierPool.create({ model, threads });
+  const single: number[] = [];
+  const multi: number[] = [];
+  try {
+    // ours before and after the peer: a neighbour's burst then weighs on both sides
+    for (let round = 0; round < 2; round++) {
+      single.push(...(await samplesMs(() => predictor.predictBatch(texts), ctx.reps)));
+      multi.push(...(await samplesMs(() => pool.classify(texts), ctx.reps)));
+      if (round === 0) sklearnClassify(texts, model.k, model.features.numFeatures, ctx.reps);
+    }
+  } finally {
+    await pool.close();
+  }
+  const peer = sklearnClassify(texts, model.k, model.features.numFeatures, ctx.reps);
+  const peerRate = peer.ok ? peer.value.classify_per_s : null;
+  const note = peer.ok ? `sklearn KMeans.predict on ${peer.value.openmp_threads} OpenMP threads` : peer.reason;
+  const singleRate = n / (median(single) / 1000);
+  const multiRate = n / (median(multi) / 1000);
+  ctx.report({
+    bench: 'classify',
+    name: 'classify texts/s, 1 thread',
+    unit: 'texts/s',
+    ours: singleRate,
+    peer: peerRate,
+    peerName: 'sklearn HashingVectorizer+KMeans.predict',
+    ratio: peerRate ? singleRate / peerRate : null,
+    target: '',
+    pass: null,
+    note,
+  });
+  const ratio = peerRate ? multiRate / peerRate : null;
+  ctx.report({
+    bench: 'classify',
+    name: `classify texts/s, ${threads} threads (pool)`,
+    unit: 'texts/s',
+    ours: multiRate,
+    peer: peerRate,
+    peerName: 'sklearn HashingVectorizer+KMeans.predict',
+    ratio,
+    target: `>= ${fmtNum(CLASSIFY_TARGET_PER_S)}/s and ratio >= ${CLASSIFY_TARGET_RATIO}`,
+    pass: multiRate >= CLASSIFY_TARGET_PER_S && (ratio === null || ratio >= CLASSIFY_TARGET_RATIO),
+    note,
+  });
+}
+
+export const bench: BenchModule = { name: 'classify', description: 'clean-up + featurize + predict, 1 thread and the worker pool, vs scikit-learn', run };
