@@ -68,6 +68,36 @@ export function prepareSparseCenters(centers: Float32Array, k: number, d: number
 }
 
 /**
+ * Nearest center from a row's dot products `dots[off .. off + k)`: squared euclidean |x|² - 2x·c + |c|²
+ * (ties to the lowest index), or cosine 1 - x·c for unit vectors (largest dot, lowest index). Returns the
+ * center; its distance (not clamped) goes to `dist[0]`.
+ */
+export function pickNearest(dots: Float64Array, off: number, k: number, euclid: boolean, xn2: number, cn2: Float64Array, dist: Float64Array): number {
+  let best = 0;
+  if (euclid) {
+    let d = xn2 - 2 * dots[off] + cn2[0];
+    for (let c = 1; c < k; c++) {
+      const v = xn2 - 2 * dots[off + c] + cn2[c];
+      if (v < d) {
+        d = v;
+        best = c;
+      }
+    }
+    dist[0] = d;
+  } else {
+    let m = dots[off];
+    for (let c = 1; c < k; c++) {
+      if (dots[off + c] > m) {
+        m = dots[off + c];
+        best = c;
+      }
+    }
+    dist[0] = 1 - m;
+  }
+  return best;
+}
+
+/**
  * Nearest center of rows [start, end) with the sparse kernel; writes `assignments`/`distances` at the row
  * indices and returns the cost of those rows. `norms2` is needed for euclidean. Scratch `dots` has k slots.
  */
@@ -86,6 +116,7 @@ export function assignSparseRange(
 ): number {
   const { indptr, indices, values } = data;
   const euclid = distance === 'euclidean';
+  const nearestDistance = new Float64Array(1);
   let cost = 0;
   for (let r = start; r < end; r++) {
     const a = indptr[r];
@@ -115,28 +146,8 @@ export function assignSparseRange(
       for (let p = a; p < b; p++) s += values[p] * ct[indices[p] * k + j];
       dots[j] = s;
     }
-    let best = 0;
-    let dist: number;
-    if (euclid) {
-      const xn2 = norms2![r];
-      dist = xn2 - 2 * dots[0] + cn2[0];
-      for (let c = 1; c < k; c++) {
-        const v = xn2 - 2 * dots[c] + cn2[c];
-        if (v < dist) {
-          dist = v;
-          best = c;
-        }
-      }
-    } else {
-      let m = dots[0];
-      for (let c = 1; c < k; c++) {
-        if (dots[c] > m) {
-          m = dots[c];
-          best = c;
-        }
-      }
-      dist = 1 - m;
-    }
+    const best = pickNearest(dots, 0, k, euclid, euclid ? norms2![r] : 0, cn2, nearestDistance);
+    let dist = nearestDistance[0];
     if (!(dist > 0)) dist = 0;
     assignments[r] = best;
     distances[r] = dist;

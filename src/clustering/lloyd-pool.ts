@@ -55,7 +55,8 @@ export class LloydPool {
     this.cols = cols;
   }
 
-  static async create(data: CsrMatrix, threads: number, norms2?: Float64Array): Promise<LloydPool> {
+  /** `kernel` 'wasm' (default) runs WebAssembly SIMD dots in the workers where available; 'js' the JS kernel. */
+  static async create(data: CsrMatrix, threads: number, norms2?: Float64Array, kernel: 'wasm' | 'js' = 'wasm'): Promise<LloydPool> {
     const indptr = shared(data.indptr, (b) => new Int32Array(b));
     const indices = shared(data.indices.subarray(0, data.indptr[data.rows]), (b) => new Int32Array(b));
     const values = shared(data.values.subarray(0, data.indptr[data.rows]), (b) => new Float32Array(b));
@@ -74,6 +75,7 @@ export class LloydPool {
         norms2: norms ? (norms.buffer as SharedArrayBuffer) : null,
         assignments: assignments.buffer as SharedArrayBuffer,
         distances: distances.buffer as SharedArrayBuffer,
+        kernel,
         start: cuts[t],
         end: cuts[t + 1],
       };

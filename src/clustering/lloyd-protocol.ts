@@ -10,6 +10,8 @@ export interface LloydWorkerData {
   norms2: SharedArrayBuffer | null;
   assignments: SharedArrayBuffer;
   distances: SharedArrayBuffer;
+  /** 'wasm': the WebAssembly SIMD kernel where it runs (same results as 'js'). */
+  kernel: 'wasm' | 'js';
   /** This worker's rows. */
   start: number;
   end: number;

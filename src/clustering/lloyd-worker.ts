@@ -5,6 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { addClusterSums, assignSparseRange, prepareSparseCenters } from './assign.js';
+import { WasmAssigner } from './wasm-assign.js';
+import { wasmSimdAvailable } from './wasm-dots.js';
 import type { LloydFromWorker, LloydToWorker, LloydWorkerData } from './lloyd-protocol.js';
 
 const w = workerData as LloydWorkerData;
@@ -19,11 +21,15 @@ const norms2 = w.norms2 ? new Float64Array(w.norms2) : undefined;
 const assignments = new Int32Array(w.assignments);
 const distances = new Float64Array(w.distances);
 const port = parentPort!;
+// the SIMD kernel when this runtime has WebAssembly SIMD and the rows fit its memory; else the JS kernel
+const wasm = w.kernel === 'wasm' && wasmSimdAvailable() ? WasmAssigner.create(data, w.start, w.end) : undefined;
 
 port.on('message', (m: LloydToWorker) => {
   try {
     const { ct, cn2 } = prepareSparseCenters(m.centers, m.k, data.cols);
-    const cost = assignSparseRange(data, ct, cn2, m.k, m.distance, norms2, w.start, w.end, assignments, distances);
+    const cost = wasm
+      ? wasm.assign(m.centers, m.k, cn2, m.distance, norms2, w.start, assignments, distances)
+      : assignSparseRange(data, ct, cn2, m.k, m.distance, norms2, w.start, w.end, assignments, distances);
     let reply: LloydFromWorker;
     if (m.sums) {
       const sums = new Float64Array(m.k * data.cols);
