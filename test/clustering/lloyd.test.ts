@@ -111,8 +111,7 @@ describe('LloydPool', () => {
     for (let i = 0; i < 3; i++) expect(cuts[i + 1] - cuts[i]).toBeGreaterThan(data.rows / 4);
   });
 
-  it('gives the in-process assignments, distances and sums', async () => {
-    const k = 7;
+  it.each([1, 7, 37])('gives the in-process assignments, distances and sums bit for bit (WebAssembly SIMD kernel, k=%i)', async (k) => {
     const c = centersFrom(data, k, 9);
     const local = await assignToCenters(data, c, k, { distance: 'euclidean', rowNorms2: norms });
     const { sums, counts } = clusterSums(data, local.assignments, k);
