@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { ClassifierPool } from '../src/classify/pool.js';
 import { loadModelOrDefault } from '../src/clustering/load-default.js';
 import { Predictor } from '../src/clustering/predictor.js';
-import { baseTexts, corpus, sklearnClassify } from './lib/corpus.js';
+import { CLASSIFY_TEXTS, baseTexts, corpus, peerReps, sklearnClassify } from './lib/corpus.js';
 import { fmtNum, median, samplesMs } from './lib/measure.js';
 import type { BenchContext, BenchModule } from './lib/types.js';
 
@@ -16,7 +16,7 @@ export const CLASSIFY_TARGET_RATIO = 20;
 
 async function run(ctx: BenchContext): Promise<void> {
   const { model } = await loadModelOrDefault(undefined);
-  const n = ctx.quick ? 50_000 : 400_000;
+  const n = ctx.quick ? 50_000 : CLASSIFY_TEXTS;
   const texts = corpus(n);
   ctx.info(`classify: ${fmtNum(n)} texts from ${baseTexts().source}, model k=${model.k} ${model.features.numFeatures} features`);
   const threads = availableParallelism();
@@ -29,12 +29,12 @@ async function run(ctx: BenchContext): Promise<void> {
     for (let round = 0; round < 2; round++) {
       single.push(...(await samplesMs(() => predictor.predictBatch(texts), ctx.reps)));
       multi.push(...(await samplesMs(() => pool.classify(texts), ctx.reps)));
-      if (round === 0) sklearnClassify(texts, model.k, model.features.numFeatures, ctx.reps);
+      if (round === 0) sklearnClassify(texts, model.k, model.features.numFeatures, peerReps(ctx.reps));
     }
   } finally {
     await pool.close();
   }
-  const peer = sklearnClassify(texts, model.k, model.features.numFeatures, ctx.reps);
+  const peer = sklearnClassify(texts, model.k, model.features.numFeatures, peerReps(ctx.reps));
   const peerRate = peer.ok ? peer.value.classify_per_s : null;
   const note = peer.ok ? `sklearn KMeans.predict on ${peer.value.openmp_threads} OpenMP threads` : peer.reason;
   const singleRate = n / (median(single) / 1000);

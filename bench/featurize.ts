@@ -2,19 +2,19 @@
 import { loadModelOrDefault } from '../src/clustering/load-default.js';
 import { Featurizer } from '../src/features/featurizer.js';
 import { SPARK_FEATURES } from '../src/features/settings.js';
-import { corpus, sklearnClassify } from './lib/corpus.js';
+import { CLASSIFY_TEXTS, corpus, peerReps, sklearnClassify } from './lib/corpus.js';
 import { timeMs } from './lib/measure.js';
 import type { BenchContext, BenchModule } from './lib/types.js';
 
 async function run(ctx: BenchContext): Promise<void> {
   const { model } = await loadModelOrDefault(undefined);
-  const n = ctx.quick ? 50_000 : 400_000;
+  const n = ctx.quick ? 50_000 : CLASSIFY_TEXTS;
   const texts = corpus(n);
   const recipes: Array<[string, Featurizer]> = [
     ['Spark recipe (raw bigrams, 1000 features)', new Featurizer({ ...SPARK_FEATURES })],
     ['default settings (model)', new Featurizer(model.features, model.idf)],
   ];
-  const peer = sklearnClassify(texts, model.k, model.features.numFeatures, ctx.reps);
+  const peer = sklearnClassify(texts, model.k, model.features.numFeatures, peerReps(ctx.reps));
   const peerRate = peer.ok ? peer.value.featurize_per_s : null;
   for (const [name, fz] of recipes) {
     const ms = await timeMs(() => fz.transformAll(texts), ctx.reps);

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { ClassifierPool } from '../src/classify/pool.js';
 import { loadModelOrDefault } from '../src/clustering/load-default.js';
 import { runTrainChild } from './lib/child.js';
-import { corpus, sklearnClassify } from './lib/corpus.js';
+import { corpus, peerReps, sklearnClassify } from './lib/corpus.js';
 import { fmtNum, timeMs } from './lib/measure.js';
 import { runPeer } from './lib/peer.js';
 import type { BenchContext, BenchModule } from './lib/types.js';
@@ -28,7 +28,7 @@ async function run(ctx: BenchContext): Promise<void> {
       const texts = corpus(n);
       const reps = n >= 1_000_000 ? Math.min(ctx.reps, 3) : ctx.reps;
       const ms = await timeMs(() => pool.classify(texts), reps);
-      const peer = sklearnClassify(texts, model.k, model.features.numFeatures, n >= 1_000_000 ? 1 : Math.min(ctx.reps, 3));
+      const peer = sklearnClassify(texts, model.k, model.features.numFeatures, n >= 1_000_000 ? 1 : peerReps(ctx.reps), true);
       const peerMs = peer.ok ? (1000 * n) / peer.value.classify_per_s : null;
       const perItem = ms / n;
       base ??= perItem;
