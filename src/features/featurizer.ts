@@ -5,7 +5,7 @@
 import { ModelError } from '../errors.js';
 import { applyCleanupFast } from './cleanup-fast.js';
 import { termIndex } from './hashing-tf.js';
-import { bigramHash, bucketMask, unigramTable } from './ngram-index.js';
+import { bigramHash, bucketMask, latinPairTable, unigramTable } from './ngram-index.js';
 import type { FeatureSettings } from './settings.js';
 import type { CsrMatrix, SparseVector } from '../linalg/sparse.js';
 
@@ -27,6 +27,7 @@ export class Featurizer {
   /** spark3 and n-grams within [1, 2]: the table/inline hash path (ngram-index.ts). */
   private readonly fast: boolean;
   private readonly uni: Int32Array | null;
+  private readonly pairs: Int32Array | null;
   private readonly mask: number;
   private readonly has1: boolean;
   private readonly has2: boolean;
@@ -48,6 +49,7 @@ export class Featurizer {
     this.has1 = ngrams.includes(1);
     this.has2 = ngrams.includes(2);
     this.uni = this.fast ? unigramTable(numFeatures) : null;
+    this.pairs = this.fast && this.has2 ? latinPairTable(numFeatures) : null;
     this.mask = bucketMask(numFeatures);
   }
 
@@ -120,15 +122,19 @@ export class Featurizer {
       } else {
         const mask = this.mask;
         const nf = this.settings.numFeatures;
+        const pairs = this.pairs;
         let a = text.charCodeAt(0);
         for (let i = 1; i < len; i++) {
           const b = text.charCodeAt(i);
-          const h = bigramHash(a, b);
           let idx: number;
-          if (mask >= 0) idx = h & mask;
+          if ((a | b) < 256 && pairs !== null) idx = pairs[(a << 8) | b];
           else {
-            idx = h % nf;
-            if (idx < 0) idx += nf;
+            const h = bigramHash(a, b);
+            if (mask >= 0) idx = h & mask;
+            else {
+              idx = h % nf;
+              if (idx < 0) idx += nf;
+            }
           }
           const old = acc[idx];
           acc[idx] = old + 1;

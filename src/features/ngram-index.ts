@@ -3,6 +3,7 @@
  * every featurizer with `hash: 'spark3'` and `ngrams` within [1, 2]).
  *
  * - A unigram index comes from a table over all 65,536 code units, built once per `numFeatures`.
+ * - A bigram of two Latin-1 code units comes from a 256 x 256 table, also built once per `numFeatures`.
  * - A bigram is hashed straight from its two code units: Java's UTF-8 of the pair (a valid surrogate pair
  *   is one 4-byte code point, a lone surrogate is `?`) is packed into at most one 4-byte block and a tail,
  *   and mixed as MurmurHash3 x86_32 would mix those bytes. No buffer, no allocation.
@@ -55,6 +56,21 @@ export function bucketMask(numFeatures: number): number {
 }
 
 const unigramTables = new Map<number, Int32Array>();
+const latinPairTables = new Map<number, Int32Array>();
+
+/**
+ * Index of every bigram of two Latin-1 code units (both < 256: ASCII and the accented Latin letters), at
+ * `(a << 8) | b`, for `numFeatures` buckets: one lookup instead of a hash for most European text.
+ */
+export function latinPairTable(numFeatures: number): Int32Array {
+  let t = latinPairTables.get(numFeatures);
+  if (!t) {
+    t = new Int32Array(0x10000);
+    for (let a = 0; a < 256; a++) for (let b = 0; b < 256; b++) t[(a << 8) | b] = nonNegativeMod(bigramHash(a, b), numFeatures);
+    latinPairTables.set(numFeatures, t);
+  }
+  return t;
+}
 
 /** Index of every single code unit as a 1-code-unit term (Spark 3 hash), for `numFeatures` buckets. */
 export function unigramTable(numFeatures: number): Int32Array {

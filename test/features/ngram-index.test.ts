@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { termHash, termIndex } from '../../src/features/hashing-tf.js';
-import { bigramHash, bucketMask, unigramTable } from '../../src/features/ngram-index.js';
+import { bigramHash, bucketMask, latinPairTable, unigramTable } from '../../src/features/ngram-index.js';
 import { nonNegativeMod } from '../../src/features/murmur3.js';
 
 // code units at every UTF-8 length boundary, and every kind of surrogate
@@ -43,6 +43,18 @@ describe('unigramTable', () => {
     for (let c = 0; c < 0x10000; c++) {
       if (t[c] !== termIndex(String.fromCharCode(c), 0, 1, nf, 'spark3')) {
         expect.fail(`code unit ${c.toString(16)}: ${t[c]} vs ${termIndex(String.fromCharCode(c), 0, 1, nf, 'spark3')}`);
+      }
+    }
+  });
+});
+
+describe('latinPairTable', () => {
+  it.each([1000, 16384])('holds the generic term index of every pair of Latin-1 code units (numFeatures %i)', (nf) => {
+    const t = latinPairTable(nf);
+    for (let a = 0; a < 256; a++) {
+      for (let b = 0; b < 256; b++) {
+        const want = termIndex(String.fromCharCode(a, b), 0, 2, nf, 'spark3');
+        if (t[(a << 8) | b] !== want) expect.fail(`pair ${a} ${b}: ${t[(a << 8) | b]} vs ${want}`);
       }
     }
   });
