@@ -134,15 +134,8 @@ export class ClassifierPool {
     for (let start = 0; start < n; start += size) {
       const end = Math.min(n, start + size);
       if (this.queue.length >= this.opts.maxQueued) await this.room();
-      const ends = new Uint32Array(end - start);
-      let len = 0;
-      for (let i = start; i < end; i++) {
-        len += texts[i].length;
-        ends[i - start] = len;
-      }
-      const joined = end - start === 1 ? texts[start] : texts.slice(start, end).join('');
       const id = this.nextId++;
-      const part = this.submit({ type: 'classify', id, joined, ends }).then((m) => {
+      const part = this.submit({ type: 'classify', id, texts: texts.slice(start, end) }).then((m) => {
         if (m.type !== 'result') throw new AppError('E_CLASSIFY_INTERNAL', `unexpected worker reply ${m.type}`);
         out.cluster.set(m.cluster, start);
         out.distance.set(m.distance, start);
@@ -215,7 +208,7 @@ export class ClassifierPool {
       const job = this.queue.shift()!;
       best.inFlight.set(job.id, job);
       const msg = job.msg;
-      best.worker.postMessage(msg, msg.type === 'classify' ? [msg.ends.buffer as ArrayBuffer] : []);
+      best.worker.postMessage(msg);
       const waiter = this.roomWaiters.shift();
       waiter?.();
     }

@@ -1,6 +1,7 @@
 /**
- * Messages between the classifier pool and its worker threads. Texts travel as one joined string plus
- * end offsets (one copy, no per-string cloning); predictions come back as transferred typed arrays.
+ * Messages between the classifier pool and its worker threads. Texts travel as an array of strings
+ * (structured clone: measured 2-3x cheaper on the sending thread than joining them into one string);
+ * predictions come back as transferred typed arrays.
  */
 import type { ClusterModel } from '../clustering/model.js';
 
@@ -9,7 +10,7 @@ export interface WorkerData {
 }
 
 export type ToWorker =
-  | { type: 'classify'; id: number; joined: string; ends: Uint32Array }
+  | { type: 'classify'; id: number; texts: string[] }
   | { type: 'model'; id: number; model: ClusterModel };
 
 export interface SerializedError {

@@ -31,15 +31,8 @@ port.on('message', (msg: ToWorker) => {
       post({ type: 'model-set', id: msg.id, version: msg.model.version });
       return;
     }
-    const { joined, ends } = msg;
-    const n = ends.length;
-    const out = allocBatchPredictions(n);
-    const texts = new Array<string>(n);
-    let start = 0;
-    for (let i = 0; i < n; i++) {
-      texts[i] = joined.slice(start, ends[i]);
-      start = ends[i];
-    }
+    const { texts } = msg;
+    const out = allocBatchPredictions(texts.length);
     predictor.predictBatch(texts, out);
     post({ type: 'result', id: msg.id, cluster: out.cluster, distance: out.distance, reason: out.reason }, [
       out.cluster.buffer as ArrayBuffer,
