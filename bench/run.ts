@@ -13,11 +13,12 @@ import { bench as classify } from './classify.js';
 import { bench as featurize } from './featurize.js';
 import { bench as scaling } from './scaling.js';
 import { bench as train } from './train.js';
+import { apiBench, streamBench } from './lib/external.js';
 import { figureLine, machineInfo, markdownTables } from './lib/report.js';
 import type { BenchModule, Figure } from './lib/types.js';
 
-/** The registry: one line per bench module (streaming and HTTP benches plug in here). */
-export const BENCHES: readonly BenchModule[] = [classify, featurize, train, scaling];
+/** The registry: one entry per bench module. */
+export const BENCHES: readonly BenchModule[] = [classify, featurize, train, scaling, streamBench, apiBench];
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -53,6 +53,7 @@ export function fmtValue(x: number | null, unit: string): string {
   if (x === null) return 'n/a';
   if (unit === 'ms') return `${fmtNum(x, x < 100 ? 1 : 0)} ms`;
   if (unit === 'MiB') return `${fmtNum(x)} MiB`;
+  if (unit === 'req/s') return `${fmtNum(x)} req/s`;
   return `${fmtNum(x)}/s`;
 }
 
