@@ -87,7 +87,24 @@ async function main(): Promise<void> {
     const s = clusterSums(m, r.assignments, k);
     updateCenters(c, s.sums, s.counts, k, d, 'euclidean');
   };
-  if (a.single) for (const k of ks) out.singleMs[k] = median(await samplesMs(localIter('sparse', k), reps));
+  if (a.single) {
+    // one core: the Lloyd pool with one worker (the same kernels as above, no parallelism)
+    const one = await LloydPool.create(m, 1, norms);
+    try {
+      for (const k of ks) {
+        const c0 = centers.get(k)!;
+        out.singleMs[k] = median(
+          await samplesMs(async () => {
+            const c = c0.slice();
+            const s = await one.step(c, k, 'euclidean', true);
+            updateCenters(c, s.sums!, s.counts!, k, d, 'euclidean');
+          }, reps),
+        );
+      }
+    } finally {
+      await one.close();
+    }
+  }
   if (a.tfjs) {
     const native = await initBackend('tensorflow');
     out.tfjsBackend = native.name;

@@ -32,11 +32,16 @@ port.on('message', (m: LloydToWorker) => {
       : assignSparseRange(data, ct, cn2, m.k, m.distance, norms2, w.start, w.end, assignments, distances);
     let reply: LloydFromWorker;
     if (m.sums) {
-      const sums = new Float64Array(m.k * data.cols);
-      const counts = new Float64Array(m.k);
-      addClusterSums(data, assignments, w.start, w.end, sums, counts);
+      let sums: Float64Array;
+      let counts: Float64Array;
+      if (wasm) ({ sums, counts } = wasm.sums());
+      else {
+        sums = new Float64Array(m.k * data.cols);
+        counts = new Float64Array(m.k);
+        addClusterSums(data, assignments, w.start, w.end, sums, counts);
+      }
       reply = { id: m.id, cost, sums, counts };
-      port.postMessage(reply, [sums.buffer, counts.buffer]);
+      port.postMessage(reply, [sums.buffer as ArrayBuffer, counts.buffer as ArrayBuffer]);
     } else {
       reply = { id: m.id, cost };
       port.postMessage(reply);

@@ -7,9 +7,12 @@
  * each center's sum added in the row's order. Used by the Lloyd pool's workers, where the rows sit in
  * this module's memory once.
  *
- * Exported function `dots(ip, ix, vl, ct, out, r0, r1)` (byte offsets into the imported memory):
- *   ip: int32 row pointers, ix: int32 column indices, vl: float32 values, ct: float64 centers
- *   feature-major [d][kp], out: float64 [r1 - r0][kp]; rows r0..r1 (indices into ip).
+ * Exported functions (byte offsets into the imported memory):
+ * - `dots(ip, ix, vl, ct, out, r0, r1)`: ip int32 row pointers, ix int32 column indices, vl float32
+ *   values, ct float64 centers feature-major [d][kp], out float64 [r1 - r0][kp]; rows r0..r1.
+ * - `sums(ip, ix, vl, asg, sums, rowBytes, r0, r1)`: adds each row into its cluster's float64 row of
+ *   `sums` ([k][d], rowBytes = 8d) as asg (int32 per row, indexed like ip) says; the same additions in
+ *   the same order as assign.ts's addClusterSums.
  */
 
 /** Centers per pass over a row (8 f64x2 accumulators). */
@@ -65,6 +68,10 @@ const I32_SUB = 0x6b;
 const I32_MUL = 0x6c;
 const I32_SHL = 0x74;
 const F64_PROMOTE_F32 = 0xbb;
+const F64_LOAD = 0x2b;
+const F64_STORE = 0x39;
+const F64_ADD = 0xa0;
+const I32_LOAD_ALIGN = 2;
 const SIMD = 0xfd;
 const V128_LOAD = [SIMD, 0x00];
 const V128_STORE = [SIMD, 0x0b];
@@ -118,17 +125,48 @@ export function dotsModuleBytes(kp: number): Uint8Array {
 
   const locals = [...uleb(2), ...uleb(5), 0x7f, ...uleb(1 + BLOCK_LANES), 0x7b];
   const body = [...locals, ...code];
-  const func = [...uleb(body.length), ...body];
+  const dotsFunc = [...uleb(body.length), ...body];
+  const sums = sumsBody();
+  const sumsFunc = [...uleb(sums.length), ...sums];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, 7, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
+    ...section(1, [2, 0x60, 7, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0, 0x60, 8, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
     ...section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x00, ...uleb(1)]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...str('dots'), 0x00, 0]),
-    ...section(10, [1, ...func]),
+    ...section(3, [2, 0, 1]),
+    ...section(7, [2, ...str('dots'), 0x00, 0, ...str('sums'), 0x00, 1]),
+    ...section(10, [2, ...dotsFunc, ...sumsFunc]),
   ];
   return Uint8Array.from(bytes);
 }
+
+/** Body of `sums(ip, ix, vl, asg, sums, rowBytes, r0, r1)`. */
+function sumsBody(): number[] {
+  const [IP, IX, VL, ASG, SUMS, ROWB, R0, R1, R, P, E, BASE, ADDR] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const c: number[] = [];
+  const emit = (...xs: Array<number | number[]>) => {
+    for (const x of xs) {
+      if (Array.isArray(x)) c.push(...x);
+      else c.push(x);
+    }
+  };
+  emit(GET, R0, SET, R);
+  emit(BLOCK, VOID, LOOP, VOID);
+  emit(GET, R, GET, R1, I32_GE_S, BR_IF, 1);
+  // base = sums + asg[r] * rowBytes
+  emit(GET, SUMS, GET, ASG, GET, R, I32_CONST, 2, I32_SHL, I32_ADD, I32_LOAD, memarg(I32_LOAD_ALIGN, 0), GET, ROWB, I32_MUL, I32_ADD, SET, BASE);
+  emit(GET, IP, GET, R, I32_CONST, 2, I32_SHL, I32_ADD, I32_LOAD, memarg(2, 0), SET, P);
+  emit(GET, IP, GET, R, I32_CONST, 2, I32_SHL, I32_ADD, I32_LOAD, memarg(2, 4), SET, E);
+  emit(BLOCK, VOID, LOOP, VOID);
+  emit(GET, P, GET, E, I32_GE_S, BR_IF, 1);
+  // addr = base + ix[p] * 8; sums[addr] += f64(vl[p])
+  emit(GET, BASE, GET, IX, GET, P, I32_CONST, 2, I32_SHL, I32_ADD, I32_LOAD, memarg(2, 0), I32_CONST, 3, I32_SHL, I32_ADD, SET, ADDR);
+  emit(GET, ADDR, GET, ADDR, F64_LOAD, memarg(3, 0), GET, VL, GET, P, I32_CONST, 2, I32_SHL, I32_ADD, F32_LOAD, memarg(2, 0), F64_PROMOTE_F32, F64_ADD, F64_STORE, memarg(3, 0));
+  emit(GET, P, I32_CONST, 1, I32_ADD, SET, P, BR, 0, END, END);
+  emit(GET, R, I32_CONST, 1, I32_ADD, SET, R, BR, 0, END, END, END);
+  return [...uleb(1), ...uleb(5), 0x7f, ...c];
+}
+
+export type SumsFn = (ip: number, ix: number, vl: number, asg: number, sums: number, rowBytes: number, r0: number, r1: number) => void;
 
 export type DotsFn = (ip: number, ix: number, vl: number, ct: number, out: number, r0: number, r1: number) => void;
 
@@ -141,9 +179,14 @@ export function wasmSimdAvailable(): boolean {
   }
 }
 
-/** Instantiates the kernel for `kp` centers over `memory`. */
-export function instantiateDots(kp: number, memory: WebAssembly.Memory): DotsFn {
+/** Instantiates the kernels for `kp` centers over `memory`. */
+export function instantiateKernels(kp: number, memory: WebAssembly.Memory): { dots: DotsFn; sums: SumsFn } {
   const mod = new WebAssembly.Module(dotsModuleBytes(kp));
   const inst = new WebAssembly.Instance(mod, { env: { mem: memory } });
-  return inst.exports.dots as DotsFn;
+  return { dots: inst.exports.dots as DotsFn, sums: inst.exports.sums as SumsFn };
+}
+
+/** Instantiates the dots kernel for `kp` centers over `memory`. */
+export function instantiateDots(kp: number, memory: WebAssembly.Memory): DotsFn {
+  return instantiateKernels(kp, memory).dots;
 }
