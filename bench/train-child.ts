@@ -22,9 +22,11 @@ export interface TrainChildResult {
   nnz: number;
   threads: number;
   buildMs: number;
-  /** Per k: median ms of one Lloyd iteration. */
+  /** Per k: median ms of one Lloyd iteration, and every sample. */
   poolMs: Record<string, number>;
+  poolSamples: Record<string, number[]>;
   singleMs: Record<string, number>;
+  singleSamples: Record<string, number[]>;
   tfjsMs: Record<string, number>;
   tfjsBackend?: string;
   tfjsSkipped?: Array<{ name: string; reason: string }>;
@@ -58,7 +60,9 @@ async function main(): Promise<void> {
     threads,
     buildMs: performance.now() - t0,
     poolMs: {},
+    poolSamples: {},
     singleMs: {},
+    singleSamples: {},
     tfjsMs: {},
     peakRssMiB: 0,
   };
@@ -70,13 +74,12 @@ async function main(): Promise<void> {
   try {
     for (const k of ks) {
       const c0 = centers.get(k)!;
-      out.poolMs[k] = median(
-        await samplesMs(async () => {
-          const c = c0.slice();
-          const s = await pool.step(c, k, 'euclidean', true);
-          updateCenters(c, s.sums!, s.counts!, k, d, 'euclidean');
-        }, reps),
-      );
+      out.poolSamples[k] = await samplesMs(async () => {
+        const c = c0.slice();
+        const s = await pool.step(c, k, 'euclidean', true);
+        updateCenters(c, s.sums!, s.counts!, k, d, 'euclidean');
+      }, reps);
+      out.poolMs[k] = median(out.poolSamples[k]);
     }
   } finally {
     await pool.close();
@@ -93,13 +96,12 @@ async function main(): Promise<void> {
     try {
       for (const k of ks) {
         const c0 = centers.get(k)!;
-        out.singleMs[k] = median(
-          await samplesMs(async () => {
-            const c = c0.slice();
-            const s = await one.step(c, k, 'euclidean', true);
-            updateCenters(c, s.sums!, s.counts!, k, d, 'euclidean');
-          }, reps),
-        );
+        out.singleSamples[k] = await samplesMs(async () => {
+          const c = c0.slice();
+          const s = await one.step(c, k, 'euclidean', true);
+          updateCenters(c, s.sums!, s.counts!, k, d, 'euclidean');
+        }, reps);
+        out.singleMs[k] = median(out.singleSamples[k]);
       }
     } finally {
       await one.close();

@@ -7,13 +7,21 @@
 import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { runTrainChild } from './lib/child.js';
-import { fmtNum } from './lib/measure.js';
+import { fmtNum, median } from './lib/measure.js';
 import { runPeer } from './lib/peer.js';
 import type { BenchContext, BenchModule } from './lib/types.js';
 
 interface LloydPeer {
   rows: number;
   ms: Record<string, number>;
+  samples: Record<string, number[]>;
+}
+
+/** Medians over both rounds' samples. */
+function mergePeers(a: LloydPeer, b: LloydPeer): LloydPeer {
+  const ms: Record<string, number> = {};
+  for (const key of Object.keys(a.samples)) ms[key] = median([...a.samples[key], ...(b.samples[key] ?? [])]);
+  return { rows: a.rows, ms, samples: a.samples };
 }
 
 async function run(ctx: BenchContext): Promise<void> {
@@ -21,9 +29,18 @@ async function run(ctx: BenchContext): Promise<void> {
   const ks = [10, 50];
   const threads = availableParallelism();
   ctx.info(`train: building ${fmtNum(rows)} x 1000 Spark-recipe vectors in a child process`);
+  // two rounds, ours then the peer each time, so that a neighbour's burst weighs on both sides
   const r = await runTrainChild(['--rows', String(rows), '--ks', ks.join(','), '--reps', String(ctx.reps), '--single', '--tfjs', '--peer-dir']);
   try {
-    const peer = runPeer<LloydPeer>('lloyd.py', [r.peerDir!, String(rows), '1000', ks.join(','), String(ctx.reps), `1,${threads}`]);
+    const peerArgs = [r.peerDir!, String(rows), '1000', ks.join(','), String(ctx.reps), `1,${threads}`];
+    const peer1 = runPeer<LloydPeer>('lloyd.py', peerArgs);
+    const r2 = await runTrainChild(['--rows', String(rows), '--ks', ks.join(','), '--reps', String(ctx.reps), '--single']);
+    const peer2 = runPeer<LloydPeer>('lloyd.py', peerArgs);
+    const peer = peer1.ok && peer2.ok ? { ok: true as const, value: mergePeers(peer1.value, peer2.value) } : peer1.ok ? peer2 : peer1;
+    for (const k of ks) {
+      r.poolMs[k] = median([...r.poolSamples[k], ...r2.poolSamples[k]]);
+      r.singleMs[k] = median([...r.singleSamples[k], ...r2.singleSamples[k]]);
+    }
     const density = ((100 * r.nnz) / rows / 1000).toFixed(1);
     const tfjsNote =
       r.tfjsSkipped && r.tfjsSkipped.length > 0

@@ -22,7 +22,7 @@ def main():
     thread_counts = [int(x) for x in sys.argv[6].split(",")]
     load = lambda name, dt: np.fromfile(os.path.join(d, name), dtype=dt)
     X = sp.csr_matrix((load("values.bin", np.float32), load("indices.bin", np.int32), load("indptr.bin", np.int32)), shape=(rows, cols))
-    out = {"rows": rows, "ms": {}}
+    out = {"rows": rows, "ms": {}, "samples": {}}
     sw = np.ones(rows, dtype=np.float32)
     for k in ks:
         centers = load(f"centers-{k}.bin", np.float32).reshape(k, cols)
@@ -38,6 +38,7 @@ def main():
                 if r > 0:
                     ts.append(time.perf_counter() - t)
             out["ms"][f"{k}/{th}"] = 1000 * float(np.median(ts))
+            out["samples"][f"{k}/{th}"] = [1000 * t for t in ts]
     print(json.dumps(out))
 
 
