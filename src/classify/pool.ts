@@ -12,7 +12,7 @@
  * - Runs from compiled dist/ and from TypeScript sources under tsx/vitest (see threads.ts).
  */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { AppError, ConfigError } from '../errors.js';
 import type { ClusterModel } from '../clustering/model.js';
 import { Predictor, allocBatchPredictions, type BatchPredictions } from '../clustering/predictor.js';
@@ -32,6 +32,8 @@ export interface ClassifierPoolOptions {
   minChunk?: number;
   /** Chunks in flight per thread (default 2: a thread starts its next chunk while its last result travels). */
   inFlightPerThread?: number;
+  /** Memory limits of each worker thread (Node's ResourceLimits); a thread over them dies and is replaced. */
+  resourceLimits?: ResourceLimits;
   log?: Logger;
 }
 
@@ -67,7 +69,8 @@ export class ClassifierPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private readonly roomWaiters: Array<() => void> = [];
-  private readonly opts: Required<Omit<ClassifierPoolOptions, 'model' | 'log'>>;
+  private readonly opts: Required<Omit<ClassifierPoolOptions, 'model' | 'log' | 'resourceLimits'>>;
+  private readonly resourceLimits?: ResourceLimits;
   private readonly log?: Logger;
   private model: ClusterModel;
   private nextId = 1;
@@ -94,6 +97,7 @@ export class ClassifierPool {
     this.opts = { threads, maxQueued, maxChunk, minChunk: Math.min(minChunk, maxChunk), inFlightPerThread };
     this.model = o.model;
     this.log = o.log;
+    this.resourceLimits = o.resourceLimits;
   }
 
   /** Starts the threads and waits until each has built its predictor (rejects with the worker's AppError). */
@@ -218,7 +222,7 @@ export class ClassifierPool {
   }
 
   private spawn(): Promise<void> {
-    const worker = startWorker(import.meta.url, 'worker', { model: this.model } satisfies WorkerData);
+    const worker = startWorker(import.meta.url, 'worker', { model: this.model } satisfies WorkerData, this.resourceLimits);
     const slot: Slot = { worker, inFlight: new Map(), ready: false };
     this.slots.push(slot);
     return new Promise<void>((resolve, reject) => {

@@ -67,6 +67,18 @@ describe('ClassifierPool', () => {
     expectSameAsSingleThread(model, texts.slice(0, 100), await p.classify(texts.slice(0, 100)));
   });
 
+  it('fails the chunks of a worker that dies with a retriable E_CLASSIFY_WORKER, and replaces the worker', async () => {
+    // a heap limit far below what one huge chunk needs kills the worker mid-chunk
+    const p = await pool({ threads: 1, minChunk: 1_000_000, maxChunk: 1_000_000, resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } });
+    const huge = Array.from({ length: 1_000_000 }, (_, i) => `text number ${i}, long enough that a million of them outgrow the heap limit ${i}`);
+    const err = await p.classify(huge).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: 'E_CLASSIFY_WORKER', retriable: true });
+    const after = await p.classify(texts.slice(0, 50));
+    expectSameAsSingleThread(model, texts.slice(0, 50), after);
+    expect(p.stats().replacedWorkers).toBe(1);
+  });
+
   it('close() lets running work finish, then refuses new work with E_POOL_CLOSED', async () => {
     const p = await pool({ minChunk: 10, maxChunk: 10 });
     const running = p.classify(texts.slice(0, 1000));
