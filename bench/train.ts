@@ -44,7 +44,7 @@ async function run(ctx: BenchContext): Promise<void> {
     const density = ((100 * r.nnz) / rows / 1000).toFixed(1);
     const tfjsNote =
       r.tfjsSkipped && r.tfjsSkipped.length > 0
-        ? `tfjs backend ${r.tfjsBackend}; skipped: ${r.tfjsSkipped.map((s) => `${s.name} (${s.reason.slice(0, 80)})`).join(', ')}`
+        ? `tfjs backend ${r.tfjsBackend}; not available: ${r.tfjsSkipped.map((s) => `${s.name} (${s.reason.split(' imported from')[0].slice(0, 80)})`).join(', ')}`
         : `tfjs backend ${r.tfjsBackend}`;
     for (const k of ks) {
       const lines: Array<[string, number, number, string, boolean]> = [
