@@ -179,9 +179,13 @@ export function wasmSimdAvailable(): boolean {
   }
 }
 
+/** Compiled modules by kp: a Predictor is built for every model update, the module needs compiling once. */
+const compiled = new Map<number, WebAssembly.Module>();
+
 /** Instantiates the kernels for `kp` centers over `memory`. */
 export function instantiateKernels(kp: number, memory: WebAssembly.Memory): { dots: DotsFn; sums: SumsFn } {
-  const mod = new WebAssembly.Module(dotsModuleBytes(kp));
+  let mod = compiled.get(kp);
+  if (!mod) compiled.set(kp, (mod = new WebAssembly.Module(dotsModuleBytes(kp))));
   const inst = new WebAssembly.Instance(mod, { env: { mem: memory } });
   return { dots: inst.exports.dots as DotsFn, sums: inst.exports.sums as SumsFn };
 }
