@@ -17,7 +17,7 @@ import { startUpdater, type UpdaterHandle } from '../../src/distributed/updater-
 import type { Published } from '../../src/distributed/updater-core.js';
 import { describeKafka, newKafka, randomName, testLog, TopicJanitor, waitFor } from '../helpers/kafka.js';
 import { fakeTexts, tinyModel } from '../helpers/models.js';
-import { singleProcessModels } from '../helpers/fast-reference.js';
+import { singleProcessModels } from '../helpers/reference.js';
 
 describeKafka('distributed StreamingKMeans over Kafka', () => {
   let kafka: Kafka;
