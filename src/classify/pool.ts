@@ -69,6 +69,7 @@ export class ClassifierPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private readonly roomWaiters: Array<() => void> = [];
+  private readonly idleWaiters: Array<() => void> = [];
   private readonly opts: Required<Omit<ClassifierPoolOptions, 'model' | 'log' | 'resourceLimits'>>;
   private readonly resourceLimits?: ResourceLimits;
   private readonly log?: Logger;
@@ -181,8 +182,6 @@ export class ClassifierPool {
     await this.terminateAll();
   }
 
-  private readonly idleWaiters: Array<() => void> = [];
-
   private checkOpen(): void {
     if (this.closing) throw new AppError('E_POOL_CLOSED', 'the classifier pool is closed', { status: 503 });
   }
@@ -247,7 +246,7 @@ export class ClassifierPool {
         slot.inFlight.delete(m.id);
         if (m.type === 'error') job.reject(toAppError(m.error));
         else {
-          this.stats_.completedChunks++;
+          if (m.type === 'result') this.stats_.completedChunks++;
           job.resolve(m);
         }
         this.pump();
