@@ -1,7 +1,7 @@
 /**
  * The expensive part of k-means: distances from every row of a sparse matrix to k centers, nearest center
- * and its distance. Ties go to the lowest index. Two kernels:
- * - `sparse` (default): O(nnz·k) in plain JS over the CSR rows against feature-major centers, float64
+ * and its distance. Ties go to the lowest index. Two kernels (`auto`, the default, picks by density):
+ * - `sparse`: O(nnz·k) in plain JS over the CSR rows against feature-major centers, float64
  *   sums (the norms trick: |x|² - 2x·c + |c|²). Hashed n-gram rows are ~8% dense, so this does a twelfth
  *   of the dense work; lloyd-pool.ts runs it on every core.
  * - `tfjs`: chunks densified into [rows, d] tensors and one matMul each on the TensorFlow.js backend
@@ -27,12 +27,24 @@ export interface Assignment {
   cost: number;
 }
 
-export type AssignKernel = 'sparse' | 'tfjs';
-export const ASSIGN_KERNELS: readonly AssignKernel[] = ['sparse', 'tfjs'];
+/**
+ * Which kernel computes the distances: TensorFlow.js on dense chunks, or the JS loop over the sparse rows'
+ * non-zeros (O(nnz·k) instead of O(n·d·k)). `auto` picks the sparse loop when rows hold fewer than d/8
+ * non-zeros on average, which is every hashed n-gram setting with more than a few thousand features.
+ */
+export type AssignKernel = 'auto' | 'tfjs' | 'sparse';
+export const ASSIGN_KERNELS: readonly AssignKernel[] = ['auto', 'tfjs', 'sparse'];
+
+/** The kernel `auto` resolves to for this data. */
+export function chooseKernel(data: CsrMatrix, kernel: AssignKernel = 'auto'): 'tfjs' | 'sparse' {
+  if (kernel !== 'auto') return kernel;
+  const nnz = data.indptr[data.rows];
+  return nnz * 8 < data.rows * data.cols ? 'sparse' : 'tfjs';
+}
 
 export interface AssignOptions {
   distance: Distance;
-  /** Default 'sparse'. */
+  /** Default 'auto'. */
   kernel?: AssignKernel;
   chunkRows?: number;
   /** Squared norms of the rows (euclidean); computed when absent. */
@@ -156,18 +168,24 @@ export function assignSparseRange(
   return cost;
 }
 
+/** The sparse kernel over every row (synchronous). Same distances and tie rule (lowest index) as the tfjs kernel. */
+export function assignToCentersSparse(data: CsrMatrix, centers: Float32Array, k: number, opts: AssignOptions): Assignment {
+  const n = data.rows;
+  const d = data.cols;
+  if (centers.length !== k * d) throw new RangeError(`centers has ${centers.length} values, expected k*d = ${k * d}`);
+  const assignments = new Int32Array(n);
+  const distances = new Float64Array(n);
+  const norms = opts.distance === 'euclidean' ? (opts.rowNorms2 ?? csrRowNorms2(data)) : undefined;
+  const { ct, cn2 } = prepareSparseCenters(centers, k, d);
+  const cost = assignSparseRange(data, ct, cn2, k, opts.distance, norms, 0, n, assignments, distances);
+  return { assignments, distances, cost };
+}
+
 export async function assignToCenters(data: CsrMatrix, centers: Float32Array, k: number, opts: AssignOptions): Promise<Assignment> {
   const n = data.rows;
   const d = data.cols;
   if (centers.length !== k * d) throw new RangeError(`centers has ${centers.length} values, expected k*d = ${k * d}`);
-  if ((opts.kernel ?? 'sparse') === 'sparse') {
-    const assignments = new Int32Array(n);
-    const distances = new Float64Array(n);
-    const norms = opts.distance === 'euclidean' ? (opts.rowNorms2 ?? csrRowNorms2(data)) : undefined;
-    const { ct, cn2 } = prepareSparseCenters(centers, k, d);
-    const cost = assignSparseRange(data, ct, cn2, k, opts.distance, norms, 0, n, assignments, distances);
-    return { assignments, distances, cost };
-  }
+  if (chooseKernel(data, opts.kernel) === 'sparse') return assignToCentersSparse(data, centers, k, opts);
   const chunkRows = Math.min(n, opts.chunkRows ?? chunkRowsFor(d));
   const assignments = new Int32Array(n);
   const distances = new Float64Array(n);

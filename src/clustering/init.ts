@@ -20,7 +20,6 @@ export interface InitOptions {
   /** Optional point weights (default 1). */
   weights?: Float64Array;
   chunkRows?: number;
-  /** Distance kernel for the passes over all rows (default 'sparse'). */
   kernel?: AssignKernel;
 }
 

@@ -4,13 +4,14 @@
  * cluster keeps its center; cost = WSSSE (euclidean) or the sum of cosine distances (cosine, spherical
  * k-means on unit vectors). `runs` restarts keep the lowest cost. Same seed, same model.
  *
- * Distances run on the sparse kernel of assign.ts (or TensorFlow.js matMuls with kernel 'tfjs'), on every
- * core for large inputs (lloyd-pool.ts); sums are O(nnz) loops over the sparse rows.
+ * Distances run on the kernel assign.ts picks (the sparse O(nnz·k) loop for hashed n-grams, TensorFlow.js
+ * matMuls for dense data), the sparse one on every core for large inputs (lloyd-pool.ts); sums are O(nnz)
+ * loops over the sparse rows.
  */
 import { availableParallelism } from 'node:os';
 import { ConfigError, InputError } from '../errors.js';
 import { csrNormalizeRows, csrRowNorms2, csrRowsAreUnit, type CsrMatrix } from '../linalg/sparse.js';
-import { ASSIGN_KERNELS, assignToCenters, clusterSums, type AssignKernel } from './assign.js';
+import { ASSIGN_KERNELS, assignToCenters, chooseKernel, clusterSums, type AssignKernel } from './assign.js';
 import { LloydPool } from './lloyd-pool.js';
 import { centerShift, DISTANCES, normalizeRow, type Distance } from './distance.js';
 import { INIT_MODES, initKMeansParallel, initKMeansPlusPlus, initRandom, type InitMode } from './init.js';
@@ -25,8 +26,13 @@ export interface KMeansOptions {
   runs?: number;
   distance?: Distance;
   chunkRows?: number;
-  /** Distance kernel (default 'sparse'). */
+  /** Distance kernel (assign.ts): auto (default), tfjs or sparse. */
   kernel?: AssignKernel;
+  /**
+   * Start from these centers ([k, d] row-major) instead of an initialisation mode, e.g. seeds computed from
+   * labelled texts (training/seeding.ts). Only the first run uses them; further runs use `init`.
+   */
+  initialCenters?: Float32Array;
   /**
    * Threads for Lloyd's steps with the sparse kernel: a number, or 'auto' (default): every core when the
    * data has at least AUTO_THREADS_MIN_NNZ non-zeros, else 1 (no worker threads).
@@ -37,7 +43,7 @@ export interface KMeansOptions {
 }
 
 export type KMeansProgress =
-  | { phase: 'init'; run: number; runs: number; init: InitMode }
+  | { phase: 'init'; run: number; runs: number; init: InitMode | 'given' }
   | {
       phase: 'iteration';
       run: number;
@@ -106,10 +112,12 @@ export function resolveKMeansOptions(o: KMeansOptions): ResolvedKMeansOptions {
     runs = 1,
     distance = 'euclidean',
     chunkRows,
-    kernel = 'sparse',
+    kernel = 'auto',
     threads = 'auto',
   } = o;
-  if (!ASSIGN_KERNELS.includes(kernel)) throw new ConfigError('E_BAD_OPTION', `kernel must be one of ${ASSIGN_KERNELS.join(', ')} (got ${JSON.stringify(kernel)})`);
+  if (!ASSIGN_KERNELS.includes(kernel)) {
+    throw new ConfigError('E_BAD_OPTION', `kernel must be one of ${ASSIGN_KERNELS.join(', ')} (got ${JSON.stringify(kernel)})`);
+  }
   if (threads !== 'auto') int('threads', threads, 1, 1024);
   if (typeof epsilon !== 'number' || !(epsilon >= 0) || !Number.isFinite(epsilon)) {
     throw new ConfigError('E_BAD_OPTION', `epsilon must be a finite number >= 0 (got ${JSON.stringify(epsilon)})`);
@@ -179,7 +187,7 @@ function checkData(data: CsrMatrix, o: ResolvedKMeansOptions): void {
 type Step = (centers: Float32Array, sums: boolean) => Promise<{ assignments: Int32Array; cost: number; sums?: Float64Array; counts?: Float64Array }>;
 
 function threadsFor(data: CsrMatrix, o: ResolvedKMeansOptions): number {
-  if (o.kernel !== 'sparse') return 1;
+  if (chooseKernel(data, o.kernel) !== 'sparse') return 1;
   if (o.threads !== 'auto') return o.threads;
   return data.indptr[data.rows] >= AUTO_THREADS_MIN_NNZ ? Math.max(1, availableParallelism()) : 1;
 }
@@ -193,11 +201,15 @@ function localStep(data: CsrMatrix, o: ResolvedKMeansOptions, rowNorms2: Float64
 }
 
 /** Async generator of Lloyd progress for one run; returns the run's result. */
-async function* lloydRun(data: CsrMatrix, o: ResolvedKMeansOptions, run: number, step: Step, signal?: AbortSignal) {
+async function* lloydRun(data: CsrMatrix, o: ResolvedKMeansOptions, run: number, step: Step, signal?: AbortSignal, given?: Float32Array) {
   const { k, distance } = o;
   const d = data.cols;
-  yield { phase: 'init', run, runs: o.runs, init: o.init } as KMeansProgress;
-  const centers = await initialCenters(data, o, (o.seed + run * 0x9e3779b1) >>> 0);
+  yield { phase: 'init', run, runs: o.runs, init: given ? 'given' : o.init } as KMeansProgress;
+  let centers: Float32Array;
+  if (given) {
+    centers = given.slice();
+    if (distance === 'cosine') for (let j = 0; j < k; j++) normalizeRow(centers, j, d);
+  } else centers = await initialCenters(data, o, (o.seed + run * 0x9e3779b1) >>> 0);
   const costHistory: number[] = [];
   let converged = false;
   let iterations = 0;
@@ -224,6 +236,10 @@ async function* lloydRun(data: CsrMatrix, o: ResolvedKMeansOptions, run: number,
 export async function kmeans(input: CsrMatrix, options: KMeansOptions): Promise<KMeansResult> {
   const o = resolveKMeansOptions(options);
   checkData(input, o);
+  const given = options.initialCenters;
+  if (given !== undefined && given.length !== o.k * input.cols) {
+    throw new ConfigError('E_BAD_OPTION', `initialCenters holds ${given.length} values, expected k*d = ${o.k * input.cols}`);
+  }
   // spherical k-means works on unit vectors (Spark normalises internally too); the input stays unchanged
   const data = o.distance === 'cosine' && !csrRowsAreUnit(input) ? csrNormalizeRows(input) : input;
   let best: (Awaited<ReturnType<typeof collect>> & { run: number }) | undefined;
@@ -233,7 +249,7 @@ export async function kmeans(input: CsrMatrix, options: KMeansOptions): Promise<
   const pool = threads > 1 ? await LloydPool.create(data, threads, rowNorms2) : undefined;
   const step: Step = pool ? (centers, sums) => pool.step(centers, o.k, o.distance, sums) : localStep(data, o, rowNorms2);
   async function collect(run: number) {
-    const gen = lloydRun(data, o, run, step, options.signal);
+    const gen = lloydRun(data, o, run, step, options.signal, run === 0 ? given : undefined);
     for (;;) {
       const next = await gen.next();
       if (next.done) return next.value;

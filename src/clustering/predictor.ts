@@ -6,7 +6,7 @@
 import { countLetters } from '../features/cleanup.js';
 import { Featurizer } from '../features/featurizer.js';
 import type { SparseVector } from '../linalg/sparse.js';
-import type { ClusterModel } from './model.js';
+import type { ClusterModel, UnknownPolicy } from './model.js';
 import { wasmSimdAvailable } from './wasm-dots.js';
 import { WasmScorer } from './wasm-scorer.js';
 
@@ -27,14 +27,29 @@ export interface DetailedPrediction extends Prediction {
   reason: UnknownReason | null;
 }
 
+/**
+ * Why a prediction gets label null, or null when it keeps its cluster's label. Pure: the predictor and the
+ * evaluation sweeps (training/experiments) decide with this same function. Order: unlabelled cluster, too
+ * few letters, too far from the center, too close to another label's center.
+ */
+export function unknownReason(
+  label: string | null,
+  letters: number,
+  distance: number,
+  margin: number,
+  policy: Readonly<UnknownPolicy>,
+): UnknownReason | null {
+  if (label === null) return 'unlabelled';
+  if (letters < policy.minLetters) return 'too-short';
+  if (policy.maxDistance !== null && distance > policy.maxDistance) return 'too-far';
+  if (policy.minMargin !== null && margin < policy.minMargin) return 'ambiguous';
+  return null;
+}
+
 /** Reason codes of batch predictions (0: a labelled prediction); `UNKNOWN_REASONS[code - 1]` names the others. */
 export const UNKNOWN_REASONS: readonly UnknownReason[] = ['no-features', 'too-short', 'unlabelled', 'too-far', 'ambiguous'];
 const R_NONE = 0;
 const R_NO_FEATURES = 1;
-const R_TOO_SHORT = 2;
-const R_UNLABELLED = 3;
-const R_TOO_FAR = 4;
-const R_AMBIGUOUS = 5;
 
 /** Typed-array predictions of many texts: cluster -1 and distance NaN when a text has no features. */
 export interface BatchPredictions {
@@ -66,6 +81,8 @@ export class Predictor {
   /** The SIMD scorer (same sums as scoreJs), when this runtime has WebAssembly SIMD. */
   private readonly wasm: WasmScorer | null;
   private readonly dist: Float64Array;
+  /** Distances with the unlabelled bias added (used to choose and for the margin). */
+  private readonly adj: Float64Array;
   // result of the last score() call
   private rCluster = -1;
   private rDistance = NaN;
@@ -98,6 +115,7 @@ export class Predictor {
     });
     this.scores = new Float64Array(k);
     this.dist = new Float64Array(k);
+    this.adj = new Float64Array(k);
     this.wasm = wasmSimdAvailable() ? new WasmScorer(model.centers, k, d) : null;
   }
 
@@ -201,18 +219,19 @@ export class Predictor {
         dist[j] = cn === 0 || xn === 0 ? 1 : 1 - scores[j] / (xn * cn);
       }
     }
-    let best = 0;
-    for (let j = 1; j < k; j++) if (dist[j] < dist[best]) best = j;
+    // choose with unlabelled centers pushed back by the bias (a prior for the known languages)
+    const bias = unknown.unlabelledBias ?? 0;
     const ids = this.labelIds;
+    const adj = this.adj;
+    for (let j = 0; j < k; j++) adj[j] = ids[j] < 0 ? dist[j] + bias : dist[j];
+    let best = 0;
+    for (let j = 1; j < k; j++) if (adj[j] < adj[best]) best = j;
     const label = ids[best];
     const db = dist[best];
     let margin = Infinity;
-    for (let j = 0; j < k; j++) if (ids[j] !== label && dist[j] - db < margin) margin = dist[j] - db;
-    let reason = R_NONE;
-    if (label < 0) reason = R_UNLABELLED;
-    else if (letters < unknown.minLetters) reason = R_TOO_SHORT;
-    else if (unknown.maxDistance !== null && db > unknown.maxDistance) reason = R_TOO_FAR;
-    else if (unknown.minMargin !== null && margin < unknown.minMargin) reason = R_AMBIGUOUS;
+    for (let j = 0; j < k; j++) if (ids[j] !== label && adj[j] - adj[best] < margin) margin = adj[j] - adj[best];
+    const why = unknownReason(label < 0 ? null : this.model.labels[best], letters, db, margin, unknown);
+    const reason = why === null ? R_NONE : 1 + UNKNOWN_REASONS.indexOf(why);
     this.rCluster = best;
     this.rDistance = db;
     this.rMargin = margin;

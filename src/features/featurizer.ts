@@ -5,7 +5,7 @@
 import { ModelError } from '../errors.js';
 import { applyCleanupFast } from './cleanup-fast.js';
 import { termIndex } from './hashing-tf.js';
-import { bigramHash, bucketMask, latinPairTable, unigramTable } from './ngram-index.js';
+import { bigramHash, bucketMask, latinPairTable, trigramHash, unigramTable, windowHash } from './ngram-index.js';
 import type { FeatureSettings } from './settings.js';
 import type { CsrMatrix, SparseVector } from '../linalg/sparse.js';
 
@@ -24,13 +24,14 @@ export class Featurizer {
   private touched: Int32Array;
   /** Weights of the last `weighPrepared`, in `touched` order. */
   private weights: Float32Array;
-  /** spark3 and n-grams within [1, 2]: the table/inline hash path (ngram-index.ts). */
+  /** spark3 and n-grams within [1, 3]: the table/inline hash path (ngram-index.ts). */
   private readonly fast: boolean;
   private readonly uni: Int32Array | null;
   private readonly pairs: Int32Array | null;
   private readonly mask: number;
   private readonly has1: boolean;
   private readonly has2: boolean;
+  private readonly has3: boolean;
 
   constructor(settings: FeatureSettings, idfWeights: Float32Array | null = null) {
     if (settings.idf && !idfWeights) {
@@ -45,9 +46,10 @@ export class Featurizer {
     this.touched = new Int32Array(1024);
     this.weights = new Float32Array(1024);
     const { ngrams, hash, numFeatures } = settings;
-    this.fast = hash === 'spark3' && ngrams.every((n) => n === 1 || n === 2);
+    this.fast = hash === 'spark3' && ngrams.every((n) => n >= 1 && n <= 3);
     this.has1 = ngrams.includes(1);
     this.has2 = ngrams.includes(2);
+    this.has3 = ngrams.includes(3);
     this.uni = this.fast ? unigramTable(numFeatures) : null;
     this.pairs = this.fast && this.has2 ? latinPairTable(numFeatures) : null;
     this.mask = bucketMask(numFeatures);
@@ -141,6 +143,36 @@ export class Featurizer {
           touched[t] = idx;
           t += (old - 1) >>> 31;
           a = b;
+        }
+      }
+    }
+    if (this.has3) {
+      const mask = this.mask;
+      const nf = this.settings.numFeatures;
+      if (len < 3) {
+        // Scala sliding(3) of a shorter text is the text itself
+        const h = windowHash(text, 0, len);
+        let idx = mask >= 0 ? h & mask : h % nf;
+        if (idx < 0) idx += nf;
+        if (acc[idx]++ === 0) touched[t++] = idx;
+      } else {
+        let a = text.charCodeAt(0);
+        let b = text.charCodeAt(1);
+        for (let i = 2; i < len; i++) {
+          const c = text.charCodeAt(i);
+          const h = trigramHash(text, i - 2, a, b, c);
+          let idx: number;
+          if (mask >= 0) idx = h & mask;
+          else {
+            idx = h % nf;
+            if (idx < 0) idx += nf;
+          }
+          const old = acc[idx];
+          acc[idx] = old + 1;
+          touched[t] = idx;
+          t += (old - 1) >>> 31;
+          a = b;
+          b = c;
         }
       }
     }

@@ -1,12 +1,14 @@
 /**
- * Fast, exact HashingTF indices for the 1- and 2-code-unit terms of the Spark 3 hash (the hot path of
- * every featurizer with `hash: 'spark3'` and `ngrams` within [1, 2]).
+ * Fast, exact HashingTF indices for the 1-, 2- and 3-code-unit terms of the Spark 3 hash (the hot path of
+ * every featurizer with `hash: 'spark3'` and `ngrams` within [1, 2, 3]).
  *
  * - A unigram index comes from a table over all 65,536 code units, built once per `numFeatures`.
  * - A bigram of two Latin-1 code units comes from a 256 x 256 table, also built once per `numFeatures`.
  * - A bigram is hashed straight from its two code units: Java's UTF-8 of the pair (a valid surrogate pair
  *   is one 4-byte code point, a lone surrogate is `?`) is packed into at most one 4-byte block and a tail,
  *   and mixed as MurmurHash3 x86_32 would mix those bytes. No buffer, no allocation.
+ *
+ * - A trigram of three ASCII units is one tail block; any other term is hashed byte by byte (windowHash).
  *
  * `termIndex` in hashing-tf.ts is the reference; tests check these agree with it on every case.
  */
@@ -53,6 +55,60 @@ export function bigramHash(a: number, b: number): number {
 /** `numFeatures - 1` when numFeatures is a power of two (then `h & mask` equals nonNegativeMod(h, numFeatures)), else -1. */
 export function bucketMask(numFeatures: number): number {
   return numFeatures > 0 && (numFeatures & (numFeatures - 1)) === 0 ? numFeatures - 1 : -1;
+}
+
+/**
+ * Spark 3 hash of the term `s[start..end)` of any length, Java's UTF-8 bytes fed to MurmurHash3 x86_32 one
+ * at a time (no buffer): equals `termHash(s, start, end, 'spark3')`. The trigram path of the featurizer.
+ */
+export function windowHash(s: string, start: number, end: number): number {
+  let h = SPARK_SEED;
+  let k = 0;
+  let fill = 0;
+  let len = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    let enc: number;
+    let n: number;
+    if (c < 0x80) {
+      enc = c;
+      n = 1;
+    } else if (c < 0x800) {
+      enc = (0xc0 | (c >> 6)) | ((0x80 | (c & 0x3f)) << 8);
+      n = 2;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const d = i + 1 < end ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        enc = (0xf0 | (cp >> 18)) | ((0x80 | ((cp >> 12) & 0x3f)) << 8) | ((0x80 | ((cp >> 6) & 0x3f)) << 16) | ((0x80 | (cp & 0x3f)) << 24);
+        n = 4;
+        i++;
+      } else {
+        enc = 0x3f; // lone surrogate -> '?'
+        n = 1;
+      }
+    } else {
+      enc = (0xe0 | (c >> 12)) | ((0x80 | ((c >> 6) & 0x3f)) << 8) | ((0x80 | (c & 0x3f)) << 16);
+      n = 3;
+    }
+    for (let b = 0; b < n; b++) {
+      k |= ((enc >>> (b << 3)) & 0xff) << (fill << 3);
+      if (++fill === 4) {
+        h = mixH1(h, mixK1(k));
+        k = 0;
+        fill = 0;
+      }
+    }
+    len += n;
+  }
+  if (fill > 0) h ^= mixK1(k);
+  return fmix(h, len);
+}
+
+/** Spark 3 hash of the 3-code-unit term (a, b, c) at `s[i..i+3)`: three ASCII units inline, else windowHash. */
+export function trigramHash(s: string, i: number, a: number, b: number, c: number): number {
+  if ((a | b | c) < 0x80) return fmix(SPARK_SEED ^ mixK1(a | (b << 8) | (c << 16)), 3);
+  return windowHash(s, i, i + 3);
 }
 
 const unigramTables = new Map<number, Int32Array>();

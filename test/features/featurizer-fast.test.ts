@@ -24,7 +24,9 @@ const SETTINGS: Array<[string, FeatureSettings]> = [
   ['spark', { ...SPARK_FEATURES }],
   ['bigrams, 1000 buckets, l2, log tf', { ...SPARK_FEATURES, tf: 'log', norm: 'l2' }],
   ['unigrams only, binary', { ...SPARK_FEATURES, ngrams: [1], tf: 'binary', numFeatures: 4096 }],
-  ['1-3 grams (generic path)', { ...DEFAULT_FEATURES, ngrams: [1, 2, 3], numFeatures: 5000 }],
+  ['1-3 grams, 5000 buckets', { ...DEFAULT_FEATURES, ngrams: [1, 2, 3], numFeatures: 5000 }],
+  ['trigrams only', { ...SPARK_FEATURES, ngrams: [3] }],
+  ['1-4 grams (generic path)', { ...DEFAULT_FEATURES, ngrams: [1, 2, 3, 4], numFeatures: 4096 }],
   ['spark2 hash (generic path)', { ...SPARK_FEATURES, hash: 'spark2' }],
   ['odd bucket count', { ...DEFAULT_FEATURES, numFeatures: 9973 }],
 ];

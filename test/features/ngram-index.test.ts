@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { termHash, termIndex } from '../../src/features/hashing-tf.js';
-import { bigramHash, bucketMask, latinPairTable, unigramTable } from '../../src/features/ngram-index.js';
+import { bigramHash, bucketMask, latinPairTable, trigramHash, unigramTable, windowHash } from '../../src/features/ngram-index.js';
 import { nonNegativeMod } from '../../src/features/murmur3.js';
 
 // code units at every UTF-8 length boundary, and every kind of surrogate
@@ -34,6 +34,33 @@ describe('bigramHash (inline Spark 3 hash of two code units)', () => {
     const idx = [];
     for (let i = 0; i + 1 < s.length; i++) idx.push(nonNegativeMod(bigramHash(s.charCodeAt(i), s.charCodeAt(i + 1)), 1000));
     expect(idx.sort((x, y) => x - y)).toEqual([68, 139, 443, 559]);
+  });
+});
+
+describe('windowHash and trigramHash (byte-by-byte Spark 3 hash of any term)', () => {
+  it('equal the generic term hash on every triple of boundary code units', () => {
+    for (const a of EDGES) {
+      for (const b of EDGES) {
+        for (const c of EDGES) {
+          const s = String.fromCharCode(a, b, c);
+          const want = termHash(s, 0, 3, 'spark3');
+          if (windowHash(s, 0, 3) !== want || trigramHash(s, 0, a, b, c) !== want) expect.fail(`triple ${a} ${b} ${c}`);
+        }
+      }
+    }
+  });
+
+  it('equal the generic term hash on random windows of random strings', () => {
+    const unit = fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0x80, max: 0x7ff }), fc.integer({ min: 0xd7f0, max: 0xe010 }), fc.integer({ min: 0, max: 0xffff }));
+    fc.assert(
+      fc.property(fc.array(unit, { minLength: 1, maxLength: 12 }), fc.nat(), fc.nat(), (units, x, y) => {
+        const s = String.fromCharCode(...units);
+        const start = x % s.length;
+        const end = start + 1 + (y % (s.length - start));
+        expect(windowHash(s, start, end)).toBe(termHash(s, start, end, 'spark3'));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 
