@@ -28,7 +28,7 @@ port.on('message', (m: LloydToWorker) => {
   try {
     const { ct, cn2 } = prepareSparseCenters(m.centers, m.k, data.cols);
     const cost = wasm
-      ? wasm.assign(m.centers, m.k, cn2, m.distance, norms2, w.start, assignments, distances)
+      ? wasm.assign(m.centers, m.k, cn2, m.distance, norms2, w.start, assignments, distances, m.sums)
       : assignSparseRange(data, ct, cn2, m.k, m.distance, norms2, w.start, w.end, assignments, distances);
     let reply: LloydFromWorker;
     if (m.sums) {

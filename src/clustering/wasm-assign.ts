@@ -27,6 +27,8 @@ export class WasmAssigner {
   private readonly dynOff: number;
   private readonly kernels = new Map<number, { dots: DotsFn; sums: SumsFn }>();
   private lastK = 0;
+  /** The last assign also added the sums (block by block). */
+  private sumsDone = false;
 
   private constructor(memory: WebAssembly.Memory, rows: number, cols: number, ixOff: number, vlOff: number, asgOff: number, dynOff: number) {
     this.memory = memory;
@@ -75,6 +77,7 @@ export class WasmAssigner {
     outOffset: number,
     assignments: Int32Array,
     distances: Float64Array,
+    withSums = false,
   ): number {
     const d = this.cols;
     const kp = k + (k & 1);
@@ -85,8 +88,11 @@ export class WasmAssigner {
     const ct = new Float64Array(this.memory.buffer, ctOff, d * kp);
     ct.fill(0);
     for (let j = 0; j < k; j++) for (let i = 0; i < d; i++) ct[i * kp + j] = centers[j * d + i];
-    const kernel = this.kernelsFor(kp).dots;
+    const { dots: kernel, sums: sumsKernel } = this.kernelsFor(kp);
     this.lastK = k;
+    this.sumsDone = withSums;
+    const sumsOff = align16(outOff + ROW_BLOCK * kp * 8);
+    if (withSums) new Float64Array(this.memory.buffer, sumsOff, k * d).fill(0);
     const local = new Int32Array(this.memory.buffer, this.asgOff, this.rows);
     const out = new Float64Array(this.memory.buffer, outOff, ROW_BLOCK * kp);
     const euclid = distance === 'euclidean';
@@ -105,13 +111,15 @@ export class WasmAssigner {
         distances[g] = v;
         cost += v;
       }
+      // this block's rows are still in cache: add them into their clusters' sums now (same order as one pass)
+      if (withSums) sumsKernel(this.ipOff, this.ixOff, this.vlOff, this.asgOff, sumsOff, d * 8, r0, r1);
     }
     return cost;
   }
 
   /**
-   * Per-cluster sums ([k, d]) and counts of the local rows under the last `assign`: the same float64
-   * additions in the same order as addClusterSums over these rows.
+   * Per-cluster sums ([k, d]) and counts of the local rows under the last `assign` (computed there when it
+   * was called with `withSums`): the same float64 additions in the same order as addClusterSums.
    */
   sums(): { sums: Float64Array; counts: Float64Array } {
     const k = this.lastK;
@@ -119,8 +127,10 @@ export class WasmAssigner {
     const kp = k + (k & 1);
     const sumsOff = align16(align16(align16(this.dynOff) + d * kp * 8) + ROW_BLOCK * kp * 8);
     const view = new Float64Array(this.memory.buffer, sumsOff, k * d);
-    view.fill(0);
-    this.kernelsFor(kp).sums(this.ipOff, this.ixOff, this.vlOff, this.asgOff, sumsOff, d * 8, 0, this.rows);
+    if (!this.sumsDone) {
+      view.fill(0);
+      this.kernelsFor(kp).sums(this.ipOff, this.ixOff, this.vlOff, this.asgOff, sumsOff, d * 8, 0, this.rows);
+    }
     const counts = new Float64Array(k);
     const local = new Int32Array(this.memory.buffer, this.asgOff, this.rows);
     for (let r = 0; r < this.rows; r++) counts[local[r]] += 1;
