@@ -1,7 +1,11 @@
 /**
- * The O(n·d·k) part of k-means on TensorFlow.js kernels: distances from every row of a sparse matrix to k
- * centers, chunk by chunk (each chunk densified into one [rows, d] tensor), nearest center and its distance.
- * Ties go to the lowest index (argMin/argMax return the first extreme).
+ * The expensive part of k-means: distances from every row of a sparse matrix to k centers, nearest center
+ * and its distance. Ties go to the lowest index. Two kernels (`auto`, the default, picks by density):
+ * - `sparse`: O(nnz·k) in plain JS over the CSR rows against feature-major centers, float64
+ *   sums (the norms trick: |x|² - 2x·c + |c|²). Hashed n-gram rows are ~8% dense, so this does a twelfth
+ *   of the dense work; lloyd-pool.ts runs it on every core.
+ * - `tfjs`: chunks densified into [rows, d] tensors and one matMul each on the TensorFlow.js backend
+ *   (float32; the better choice for dense data).
  *
  * Distances returned: squared euclidean for `euclidean`, 1 - cos for `cosine` (rows and centers are
  * expected to be unit vectors there).
@@ -24,17 +28,25 @@ export interface Assignment {
 }
 
 /**
- * Which kernel computes the distances: TensorFlow.js on dense chunks, or a plain JS loop over the sparse
- * rows' non-zeros (O(nnz·k) instead of O(n·d·k)). `auto` picks the sparse loop when rows hold fewer than
- * d/8 non-zeros on average, which is every hashed n-gram setting with more than a few thousand features.
+ * Which kernel computes the distances: TensorFlow.js on dense chunks, or the JS loop over the sparse rows'
+ * non-zeros (O(nnz·k) instead of O(n·d·k)). `auto` picks the sparse loop when rows hold fewer than d/8
+ * non-zeros on average, which is every hashed n-gram setting with more than a few thousand features.
  */
 export type AssignKernel = 'auto' | 'tfjs' | 'sparse';
 export const ASSIGN_KERNELS: readonly AssignKernel[] = ['auto', 'tfjs', 'sparse'];
 
+/** The kernel `auto` resolves to for this data. */
+export function chooseKernel(data: CsrMatrix, kernel: AssignKernel = 'auto'): 'tfjs' | 'sparse' {
+  if (kernel !== 'auto') return kernel;
+  const nnz = data.indptr[data.rows];
+  return nnz * 8 < data.rows * data.cols ? 'sparse' : 'tfjs';
+}
+
 export interface AssignOptions {
   distance: Distance;
-  chunkRows?: number;
+  /** Default 'auto'. */
   kernel?: AssignKernel;
+  chunkRows?: number;
   /** Squared norms of the rows (euclidean); computed when absent. */
   rowNorms2?: Float64Array;
 }
@@ -50,68 +62,122 @@ function prepareCenters(centers: Float32Array, k: number, d: number): { ct: tf.T
   });
 }
 
-/** The kernel `auto` resolves to for this data. */
-export function chooseKernel(data: CsrMatrix, kernel: AssignKernel = 'auto'): 'tfjs' | 'sparse' {
-  if (kernel !== 'auto') return kernel;
-  const nnz = data.indptr[data.rows];
-  return nnz * 8 < data.rows * data.cols ? 'sparse' : 'tfjs';
-}
-
-/**
- * The sparse kernel: centers transposed once to feature-major [d][k] (float64), then each row's non-zeros
- * score every center at once. Same distances and tie rule (lowest index) as the tfjs kernel.
- */
-export function assignToCentersSparse(data: CsrMatrix, centers: Float32Array, k: number, opts: AssignOptions): Assignment {
-  const n = data.rows;
-  const d = data.cols;
-  if (centers.length !== k * d) throw new RangeError(`centers has ${centers.length} values, expected k*d = ${k * d}`);
-  const euclid = opts.distance === 'euclidean';
-  const ct = new Float64Array(d * k);
+/** Centers [k, d] -> feature-major [d, k] (float32, exact) and their squared norms (float64). */
+export function prepareSparseCenters(centers: Float32Array, k: number, d: number): { ct: Float32Array; cn2: Float64Array } {
+  const ct = new Float32Array(d * k);
   const cn2 = new Float64Array(k);
   for (let j = 0; j < k; j++) {
     let s = 0;
     const off = j * d;
     for (let i = 0; i < d; i++) {
       const v = centers[off + i];
-      if (v !== 0) {
-        ct[i * k + j] = v;
-        s += v * v;
-      }
+      ct[i * k + j] = v;
+      s += v * v;
     }
     cn2[j] = s;
   }
-  const norms = euclid ? (opts.rowNorms2 ?? csrRowNorms2(data)) : undefined;
+  return { ct, cn2 };
+}
+
+/**
+ * Nearest center from a row's dot products `dots[off .. off + k)`: squared euclidean |x|² - 2x·c + |c|²
+ * (ties to the lowest index), or cosine 1 - x·c for unit vectors (largest dot, lowest index). Returns the
+ * center; its distance (not clamped) goes to `dist[0]`.
+ */
+export function pickNearest(dots: Float64Array, off: number, k: number, euclid: boolean, xn2: number, cn2: Float64Array, dist: Float64Array): number {
+  let best = 0;
+  if (euclid) {
+    let d = xn2 - 2 * dots[off] + cn2[0];
+    for (let c = 1; c < k; c++) {
+      const v = xn2 - 2 * dots[off + c] + cn2[c];
+      if (v < d) {
+        d = v;
+        best = c;
+      }
+    }
+    dist[0] = d;
+  } else {
+    let m = dots[off];
+    for (let c = 1; c < k; c++) {
+      if (dots[off + c] > m) {
+        m = dots[off + c];
+        best = c;
+      }
+    }
+    dist[0] = 1 - m;
+  }
+  return best;
+}
+
+/**
+ * Nearest center of rows [start, end) with the sparse kernel; writes `assignments`/`distances` at the row
+ * indices and returns the cost of those rows. `norms2` is needed for euclidean. Scratch `dots` has k slots.
+ */
+export function assignSparseRange(
+  data: CsrMatrix,
+  ct: Float32Array,
+  cn2: Float64Array,
+  k: number,
+  distance: Distance,
+  norms2: Float64Array | undefined,
+  start: number,
+  end: number,
+  assignments: Int32Array,
+  distances: Float64Array,
+  dots: Float64Array = new Float64Array(k),
+): number {
+  const { indptr, indices, values } = data;
+  const euclid = distance === 'euclidean';
+  const nearestDistance = new Float64Array(1);
+  let cost = 0;
+  for (let r = start; r < end; r++) {
+    const a = indptr[r];
+    const b = indptr[r + 1];
+    // four centers per pass over the row, sums in locals
+    let j = 0;
+    for (; j + 4 <= k; j += 4) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let p = a; p < b; p++) {
+        const x = values[p];
+        const o = indices[p] * k + j;
+        s0 += x * ct[o];
+        s1 += x * ct[o + 1];
+        s2 += x * ct[o + 2];
+        s3 += x * ct[o + 3];
+      }
+      dots[j] = s0;
+      dots[j + 1] = s1;
+      dots[j + 2] = s2;
+      dots[j + 3] = s3;
+    }
+    for (; j < k; j++) {
+      let s = 0;
+      for (let p = a; p < b; p++) s += values[p] * ct[indices[p] * k + j];
+      dots[j] = s;
+    }
+    const best = pickNearest(dots, 0, k, euclid, euclid ? norms2![r] : 0, cn2, nearestDistance);
+    let dist = nearestDistance[0];
+    if (!(dist > 0)) dist = 0;
+    assignments[r] = best;
+    distances[r] = dist;
+    cost += dist;
+  }
+  return cost;
+}
+
+/** The sparse kernel over every row (synchronous). Same distances and tie rule (lowest index) as the tfjs kernel. */
+export function assignToCentersSparse(data: CsrMatrix, centers: Float32Array, k: number, opts: AssignOptions): Assignment {
+  const n = data.rows;
+  const d = data.cols;
+  if (centers.length !== k * d) throw new RangeError(`centers has ${centers.length} values, expected k*d = ${k * d}`);
   const assignments = new Int32Array(n);
   const distances = new Float64Array(n);
-  const dots = new Float64Array(k);
-  const { indptr, indices, values } = data;
-  let cost = 0;
-  for (let r = 0; r < n; r++) {
-    dots.fill(0);
-    for (let p = indptr[r]; p < indptr[r + 1]; p++) {
-      const x = values[p];
-      const base = indices[p] * k;
-      for (let j = 0; j < k; j++) dots[j] += x * ct[base + j];
-    }
-    let best = 0;
-    let bestD = Infinity;
-    if (euclid) {
-      const xn2 = norms![r];
-      for (let j = 0; j < k; j++) {
-        const dist = xn2 - 2 * dots[j] + cn2[j];
-        if (dist < bestD) [best, bestD] = [j, dist];
-      }
-    } else {
-      for (let j = 0; j < k; j++) {
-        const dist = 1 - dots[j];
-        if (dist < bestD) [best, bestD] = [j, dist];
-      }
-    }
-    const v = Math.max(0, bestD);
-    assignments[r] = best;
-    distances[r] = v;
-    cost += v;
-  }
+  const norms = opts.distance === 'euclidean' ? (opts.rowNorms2 ?? csrRowNorms2(data)) : undefined;
+  const { ct, cn2 } = prepareSparseCenters(centers, k, d);
+  const cost = assignSparseRange(data, ct, cn2, k, opts.distance, norms, 0, n, assignments, distances);
   return { assignments, distances, cost };
 }
 
@@ -163,15 +229,20 @@ export async function assignToCenters(data: CsrMatrix, centers: Float32Array, k:
 
 /** Per-cluster sums (float64, [k, d] row-major) and counts of the rows, from the sparse data directly. */
 export function clusterSums(data: CsrMatrix, assignments: Int32Array, k: number): { sums: Float64Array; counts: Float64Array } {
-  const d = data.cols;
-  const sums = new Float64Array(k * d);
+  const sums = new Float64Array(k * data.cols);
   const counts = new Float64Array(k);
+  addClusterSums(data, assignments, 0, data.rows, sums, counts);
+  return { sums, counts };
+}
+
+/** Adds rows [start, end) into per-cluster `sums` ([k, d]) and `counts`. */
+export function addClusterSums(data: CsrMatrix, assignments: Int32Array, start: number, end: number, sums: Float64Array, counts: Float64Array): void {
+  const d = data.cols;
   const { indptr, indices, values } = data;
-  for (let r = 0; r < data.rows; r++) {
+  for (let r = start; r < end; r++) {
     const c = assignments[r];
     counts[c] += 1;
     const off = c * d;
     for (let p = indptr[r]; p < indptr[r + 1]; p++) sums[off + indices[p]] += values[p];
   }
-  return { sums, counts };
 }

@@ -4,11 +4,15 @@
  * cluster keeps its center; cost = WSSSE (euclidean) or the sum of cosine distances (cosine, spherical
  * k-means on unit vectors). `runs` restarts keep the lowest cost. Same seed, same model.
  *
- * Distances run on TensorFlow.js kernels (assign.ts); sums are O(nnz) loops over the sparse rows.
+ * Distances run on the kernel assign.ts picks (the sparse O(nnz·k) loop for hashed n-grams, TensorFlow.js
+ * matMuls for dense data), the sparse one on every core for large inputs (lloyd-pool.ts); sums are O(nnz)
+ * loops over the sparse rows.
  */
+import { availableParallelism } from 'node:os';
 import { ConfigError, InputError } from '../errors.js';
 import { csrNormalizeRows, csrRowNorms2, csrRowsAreUnit, type CsrMatrix } from '../linalg/sparse.js';
-import { ASSIGN_KERNELS, assignToCenters, clusterSums, type AssignKernel } from './assign.js';
+import { ASSIGN_KERNELS, assignToCenters, chooseKernel, clusterSums, type AssignKernel } from './assign.js';
+import { LloydPool } from './lloyd-pool.js';
 import { centerShift, DISTANCES, normalizeRow, type Distance } from './distance.js';
 import { INIT_MODES, initKMeansParallel, initKMeansPlusPlus, initRandom, type InitMode } from './init.js';
 
@@ -22,13 +26,18 @@ export interface KMeansOptions {
   runs?: number;
   distance?: Distance;
   chunkRows?: number;
-  /** Distance kernel (assign.ts): auto, tfjs or sparse. */
+  /** Distance kernel (assign.ts): auto (default), tfjs or sparse. */
   kernel?: AssignKernel;
   /**
    * Start from these centers ([k, d] row-major) instead of an initialisation mode, e.g. seeds computed from
    * labelled texts (training/seeding.ts). Only the first run uses them; further runs use `init`.
    */
   initialCenters?: Float32Array;
+  /**
+   * Threads for Lloyd's steps with the sparse kernel: a number, or 'auto' (default): every core when the
+   * data has at least AUTO_THREADS_MIN_NNZ non-zeros, else 1 (no worker threads).
+   */
+  threads?: number | 'auto';
   onProgress?: (event: KMeansProgress) => void;
   signal?: AbortSignal;
 }
@@ -78,7 +87,11 @@ export interface ResolvedKMeansOptions {
   distance: Distance;
   chunkRows?: number;
   kernel: AssignKernel;
+  threads: number | 'auto';
 }
+
+/** Below this many non-zeros, worker threads cost more to start than they save. */
+export const AUTO_THREADS_MIN_NNZ = 2_000_000;
 
 function int(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
@@ -100,10 +113,12 @@ export function resolveKMeansOptions(o: KMeansOptions): ResolvedKMeansOptions {
     distance = 'euclidean',
     chunkRows,
     kernel = 'auto',
+    threads = 'auto',
   } = o;
   if (!ASSIGN_KERNELS.includes(kernel)) {
     throw new ConfigError('E_BAD_OPTION', `kernel must be one of ${ASSIGN_KERNELS.join(', ')} (got ${JSON.stringify(kernel)})`);
   }
+  if (threads !== 'auto') int('threads', threads, 1, 1024);
   if (typeof epsilon !== 'number' || !(epsilon >= 0) || !Number.isFinite(epsilon)) {
     throw new ConfigError('E_BAD_OPTION', `epsilon must be a finite number >= 0 (got ${JSON.stringify(epsilon)})`);
   }
@@ -122,6 +137,7 @@ export function resolveKMeansOptions(o: KMeansOptions): ResolvedKMeansOptions {
     distance,
     chunkRows: chunkRows === undefined ? undefined : int('chunkRows', chunkRows, 1),
     kernel,
+    threads,
   };
 }
 
@@ -167,9 +183,26 @@ function checkData(data: CsrMatrix, o: ResolvedKMeansOptions): void {
   }
 }
 
+/** One Lloyd step (assignment, and optionally sums), in this thread or on the Lloyd pool. */
+type Step = (centers: Float32Array, sums: boolean) => Promise<{ assignments: Int32Array; cost: number; sums?: Float64Array; counts?: Float64Array }>;
+
+function threadsFor(data: CsrMatrix, o: ResolvedKMeansOptions): number {
+  if (chooseKernel(data, o.kernel) !== 'sparse') return 1;
+  if (o.threads !== 'auto') return o.threads;
+  return data.indptr[data.rows] >= AUTO_THREADS_MIN_NNZ ? Math.max(1, availableParallelism()) : 1;
+}
+
+function localStep(data: CsrMatrix, o: ResolvedKMeansOptions, rowNorms2: Float64Array | undefined): Step {
+  return async (centers, sums) => {
+    const a = await assignToCenters(data, centers, o.k, { distance: o.distance, chunkRows: o.chunkRows, rowNorms2, kernel: o.kernel });
+    if (!sums) return a;
+    return { ...a, ...clusterSums(data, a.assignments, o.k) };
+  };
+}
+
 /** Async generator of Lloyd progress for one run; returns the run's result. */
-async function* lloydRun(data: CsrMatrix, o: ResolvedKMeansOptions, run: number, signal?: AbortSignal, given?: Float32Array) {
-  const { k, distance, kernel } = o;
+async function* lloydRun(data: CsrMatrix, o: ResolvedKMeansOptions, run: number, step: Step, signal?: AbortSignal, given?: Float32Array) {
+  const { k, distance } = o;
   const d = data.cols;
   yield { phase: 'init', run, runs: o.runs, init: given ? 'given' : o.init } as KMeansProgress;
   let centers: Float32Array;
@@ -177,24 +210,22 @@ async function* lloydRun(data: CsrMatrix, o: ResolvedKMeansOptions, run: number,
     centers = given.slice();
     if (distance === 'cosine') for (let j = 0; j < k; j++) normalizeRow(centers, j, d);
   } else centers = await initialCenters(data, o, (o.seed + run * 0x9e3779b1) >>> 0);
-  const rowNorms2 = distance === 'euclidean' ? csrRowNorms2(data) : undefined;
   const costHistory: number[] = [];
   let converged = false;
   let iterations = 0;
   while (iterations < o.maxIterations) {
     signal?.throwIfAborted();
-    const { assignments, cost } = await assignToCenters(data, centers, k, { distance, chunkRows: o.chunkRows, rowNorms2, kernel });
-    const { sums, counts } = clusterSums(data, assignments, k);
+    const { cost, sums, counts } = await step(centers, true);
     iterations++;
     costHistory.push(cost);
-    const shift = updateCenters(centers, sums, counts, k, d, distance);
+    const shift = updateCenters(centers, sums!, counts!, k, d, distance);
     yield { phase: 'iteration', run, runs: o.runs, iteration: iterations, maxIterations: o.maxIterations, cost, shift } as KMeansProgress;
     if (shift <= o.epsilon) {
       converged = true;
       break;
     }
   }
-  const final = await assignToCenters(data, centers, k, { distance, chunkRows: o.chunkRows, rowNorms2, kernel });
+  const final = await step(centers, false);
   const counts = new Float64Array(k);
   for (let r = 0; r < data.rows; r++) counts[final.assignments[r]]++;
   yield { phase: 'run-done', run, runs: o.runs, cost: final.cost, iterations, converged } as KMeansProgress;
@@ -213,18 +244,26 @@ export async function kmeans(input: CsrMatrix, options: KMeansOptions): Promise<
   const data = o.distance === 'cosine' && !csrRowsAreUnit(input) ? csrNormalizeRows(input) : input;
   let best: (Awaited<ReturnType<typeof collect>> & { run: number }) | undefined;
   const runCosts: number[] = [];
+  const rowNorms2 = o.distance === 'euclidean' ? csrRowNorms2(data) : undefined;
+  const threads = threadsFor(data, o);
+  const pool = threads > 1 ? await LloydPool.create(data, threads, rowNorms2) : undefined;
+  const step: Step = pool ? (centers, sums) => pool.step(centers, o.k, o.distance, sums) : localStep(data, o, rowNorms2);
   async function collect(run: number) {
-    const gen = lloydRun(data, o, run, options.signal, run === 0 ? given : undefined);
+    const gen = lloydRun(data, o, run, step, options.signal, run === 0 ? given : undefined);
     for (;;) {
-      const step = await gen.next();
-      if (step.done) return step.value;
-      options.onProgress?.(step.value);
+      const next = await gen.next();
+      if (next.done) return next.value;
+      options.onProgress?.(next.value);
     }
   }
-  for (let run = 0; run < o.runs; run++) {
-    const res = await collect(run);
-    runCosts.push(res.cost);
-    if (!best || res.cost < best.cost) best = { ...res, run };
+  try {
+    for (let run = 0; run < o.runs; run++) {
+      const res = await collect(run);
+      runCosts.push(res.cost);
+      if (!best || res.cost < best.cost) best = { ...res, run };
+    }
+  } finally {
+    await pool?.close();
   }
   return {
     k: o.k,

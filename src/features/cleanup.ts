@@ -56,10 +56,10 @@ const LETTER = (() => {
   return table;
 })();
 
-/** Number of letters in `text`; astral code points count as letters when they are \p{L}. */
-export function countLetters(text: string): number {
+/** Number of letters in `text`; astral code points count as letters when they are \p{L}. Stops counting at `limit`. */
+export function countLetters(text: string, limit = Infinity): number {
   let n = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < text.length && n < limit; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
       const cp = text.codePointAt(i)!;

@@ -3,16 +3,35 @@
  * (Spark HashingTF), tf transform, IDF weights, L2 norm. One Featurizer per thread: it reuses buffers.
  */
 import { ModelError } from '../errors.js';
-import { applyCleanup } from './cleanup.js';
+import { applyCleanupFast } from './cleanup-fast.js';
 import { termIndex } from './hashing-tf.js';
+import { bigramHash, bucketMask, latinPairTable, trigramHash, unigramTable, windowHash } from './ngram-index.js';
 import type { FeatureSettings } from './settings.js';
 import type { CsrMatrix, SparseVector } from '../linalg/sparse.js';
+
+/** 1 + ln(c) for small counts (the same doubles Math.log gives, looked up). */
+const LOG_TF = (() => {
+  const t = new Float64Array(256);
+  for (let c = 1; c < t.length; c++) t[c] = 1 + Math.log(c);
+  return t;
+})();
 
 export class Featurizer {
   readonly settings: Readonly<FeatureSettings>;
   readonly idfWeights: Float32Array | null;
-  private readonly acc: Float64Array;
+  /** Counts per bucket; all zero between calls. */
+  private readonly acc: Int32Array;
   private touched: Int32Array;
+  /** Weights of the last `weighPrepared`, in `touched` order. */
+  private weights: Float32Array;
+  /** spark3 and n-grams within [1, 3]: the table/inline hash path (ngram-index.ts). */
+  private readonly fast: boolean;
+  private readonly uni: Int32Array | null;
+  private readonly pairs: Int32Array | null;
+  private readonly mask: number;
+  private readonly has1: boolean;
+  private readonly has2: boolean;
+  private readonly has3: boolean;
 
   constructor(settings: FeatureSettings, idfWeights: Float32Array | null = null) {
     if (settings.idf && !idfWeights) {
@@ -23,13 +42,30 @@ export class Featurizer {
     }
     this.settings = settings;
     this.idfWeights = settings.idf ? idfWeights : null;
-    this.acc = new Float64Array(settings.numFeatures);
+    this.acc = new Int32Array(settings.numFeatures);
     this.touched = new Int32Array(1024);
+    this.weights = new Float32Array(1024);
+    const { ngrams, hash, numFeatures } = settings;
+    this.fast = hash === 'spark3' && ngrams.every((n) => n >= 1 && n <= 3);
+    this.has1 = ngrams.includes(1);
+    this.has2 = ngrams.includes(2);
+    this.has3 = ngrams.includes(3);
+    this.uni = this.fast ? unigramTable(numFeatures) : null;
+    this.pairs = this.fast && this.has2 ? latinPairTable(numFeatures) : null;
+    this.mask = bucketMask(numFeatures);
   }
 
   /** Clean-up and lowercasing only. */
   prepare(text: string): string {
-    return applyCleanup(text, this.settings.cleanup, this.settings.lowercase);
+    return applyCleanupFast(text, this.settings.cleanup, this.settings.lowercase);
+  }
+
+  private ensureCapacity(maxTerms: number): void {
+    if (this.touched.length < maxTerms) {
+      const cap = Math.max(maxTerms, this.touched.length * 2);
+      this.touched = new Int32Array(cap);
+      this.weights = new Float32Array(cap);
+    }
   }
 
   /**
@@ -40,9 +76,9 @@ export class Featurizer {
     const { numFeatures, hash, ngrams } = this.settings;
     const acc = this.acc;
     const len = text.length;
+    this.ensureCapacity(len * ngrams.length + ngrams.length);
+    if (this.fast) return this.countFast(text);
     let t = 0;
-    const maxTerms = len * ngrams.length + ngrams.length;
-    if (this.touched.length < maxTerms) this.touched = new Int32Array(Math.max(maxTerms, this.touched.length * 2));
     const touched = this.touched;
     for (let g = 0; g < ngrams.length; g++) {
       const n = ngrams[g];
@@ -60,6 +96,108 @@ export class Featurizer {
       }
     }
     return t;
+  }
+
+  /** `count` for spark3 uni- and bigrams: table lookups and the inline bigram hash. */
+  private countFast(text: string): number {
+    const len = text.length;
+    if (len === 0) return 0;
+    const acc = this.acc;
+    const touched = this.touched;
+    const uni = this.uni!;
+    let t = 0;
+    if (this.has1) {
+      for (let i = 0; i < len; i++) {
+        const idx = uni[text.charCodeAt(i)];
+        // branch-free "record idx when first seen": (old - 1) >>> 31 is 1 exactly when old === 0
+        const old = acc[idx];
+        acc[idx] = old + 1;
+        touched[t] = idx;
+        t += (old - 1) >>> 31;
+      }
+    }
+    if (this.has2) {
+      if (len < 2) {
+        // Scala sliding(2) of a 1-unit text is the text itself
+        const idx = uni[text.charCodeAt(0)];
+        if (acc[idx]++ === 0) touched[t++] = idx;
+      } else {
+        const mask = this.mask;
+        const nf = this.settings.numFeatures;
+        const pairs = this.pairs;
+        let a = text.charCodeAt(0);
+        for (let i = 1; i < len; i++) {
+          const b = text.charCodeAt(i);
+          let idx: number;
+          if ((a | b) < 256 && pairs !== null) idx = pairs[(a << 8) | b];
+          else {
+            const h = bigramHash(a, b);
+            if (mask >= 0) idx = h & mask;
+            else {
+              idx = h % nf;
+              if (idx < 0) idx += nf;
+            }
+          }
+          const old = acc[idx];
+          acc[idx] = old + 1;
+          touched[t] = idx;
+          t += (old - 1) >>> 31;
+          a = b;
+        }
+      }
+    }
+    if (this.has3) {
+      const mask = this.mask;
+      const nf = this.settings.numFeatures;
+      if (len < 3) {
+        // Scala sliding(3) of a shorter text is the text itself
+        const h = windowHash(text, 0, len);
+        let idx = mask >= 0 ? h & mask : h % nf;
+        if (idx < 0) idx += nf;
+        if (acc[idx]++ === 0) touched[t++] = idx;
+      } else {
+        let a = text.charCodeAt(0);
+        let b = text.charCodeAt(1);
+        for (let i = 2; i < len; i++) {
+          const c = text.charCodeAt(i);
+          const h = trigramHash(text, i - 2, a, b, c);
+          let idx: number;
+          if (mask >= 0) idx = h & mask;
+          else {
+            idx = h % nf;
+            if (idx < 0) idx += nf;
+          }
+          const old = acc[idx];
+          acc[idx] = old + 1;
+          touched[t] = idx;
+          t += (old - 1) >>> 31;
+          a = b;
+          b = c;
+        }
+      }
+    }
+    return t;
+  }
+
+  /**
+   * Final weights of an already prepared text, unsorted, for scoring without building a vector: returns
+   * how many; `lastIndices()` / `lastWeights()` hold them. The values equal `transformPrepared`'s (same
+   * float32 rounding), only their order differs.
+   */
+  weighPrepared(text: string): number {
+    const t = this.count(text);
+    this.weigh(this.touched, this.weights, t);
+    return t;
+  }
+
+  /** Indices of the last `weighPrepared` (a view of a reused buffer: read before the next call). */
+  lastIndices(): Int32Array {
+    return this.touched;
+  }
+
+  /** Weights of the last `weighPrepared` (a view of a reused buffer: read before the next call). */
+  lastWeights(): Float32Array {
+    return this.weights;
   }
 
   /** Raw hashed counts of an already prepared text (for IDF fitting and inspection). */
@@ -93,12 +231,14 @@ export class Featurizer {
     const acc = this.acc;
     const { tf, norm } = this.settings;
     const idf = this.idfWeights;
+    const logTf = tf === 'log';
+    const binary = tf === 'binary';
     let sq = 0;
     for (let i = 0; i < t; i++) {
       const j = indices[i];
       const c = acc[j];
       acc[j] = 0;
-      let v = tf === 'raw' ? c : tf === 'binary' ? 1 : 1 + Math.log(c);
+      let v = logTf ? (c < LOG_TF.length ? LOG_TF[c] : 1 + Math.log(c)) : binary ? 1 : c;
       if (idf) v *= idf[j];
       values[i] = v;
       sq += v * v;
