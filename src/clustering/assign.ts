@@ -10,7 +10,7 @@
  * Distances returned: squared euclidean for `euclidean`, 1 - cos for `cosine` (rows and centers are
  * expected to be unit vectors there).
  */
-import { tf } from '../linalg/backend.js';
+import { backendInfo, tf } from '../linalg/backend.js';
 import { csrDensify, csrRowNorms2, type CsrMatrix } from '../linalg/sparse.js';
 import type { Distance } from './distance.js';
 
@@ -29,8 +29,10 @@ export interface Assignment {
 
 /**
  * Which kernel computes the distances: TensorFlow.js on dense chunks, or the JS loop over the sparse rows'
- * non-zeros (O(nnz·k) instead of O(n·d·k)). `auto` picks the sparse loop when rows hold fewer than d/8
- * non-zeros on average, which is every hashed n-gram setting with more than a few thousand features.
+ * non-zeros (O(nnz·k) instead of O(n·d·k)). `auto` picks TensorFlow.js when the native `tensorflow`
+ * backend (tfjs-node) runs, whose matMul outruns the sparse loop; on wasm/cpu it picks the sparse loop when
+ * rows hold fewer than d/8 non-zeros on average, which is every hashed n-gram setting with more than a few
+ * thousand features (docs/BENCHMARKS.md: tfjs-wasm's matMul is 3.7-11.5x slower than scikit-learn there).
  */
 export type AssignKernel = 'auto' | 'tfjs' | 'sparse';
 export const ASSIGN_KERNELS: readonly AssignKernel[] = ['auto', 'tfjs', 'sparse'];
@@ -38,6 +40,7 @@ export const ASSIGN_KERNELS: readonly AssignKernel[] = ['auto', 'tfjs', 'sparse'
 /** The kernel `auto` resolves to for this data. */
 export function chooseKernel(data: CsrMatrix, kernel: AssignKernel = 'auto'): 'tfjs' | 'sparse' {
   if (kernel !== 'auto') return kernel;
+  if (backendInfo()?.name === 'tensorflow') return 'tfjs';
   const nnz = data.indptr[data.rows];
   return nnz * 8 < data.rows * data.cols ? 'sparse' : 'tfjs';
 }

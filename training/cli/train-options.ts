@@ -1,6 +1,7 @@
 /** Flags of `tweetlang train` -> validated TrainOptions (defaults from src/config.ts and the preset). */
 import { DEFAULT_TRAIN, presetNamed } from '../../src/config.js';
 import { DISTANCES } from '../../src/clustering/distance.js';
+import { ASSIGN_KERNELS } from '../../src/clustering/assign.js';
 import { INIT_MODES } from '../../src/clustering/init.js';
 import type { SeedingSettings, UnknownPolicy } from '../../src/clustering/model.js';
 import { CLEANUP_MODES } from '../../src/features/cleanup.js';
@@ -29,6 +30,8 @@ export const TRAIN_FLAGS: OptionSpec = {
   'init-steps': { type: 'string' },
   seed: { type: 'string' },
   runs: { type: 'string' },
+  kernel: { type: 'string' },
+  threads: { type: 'string' },
   'label-min-share': { type: 'string' },
   seeding: { type: 'string' },
   'per-language': { type: 'string' },
@@ -60,6 +63,9 @@ export const TRAIN_FLAGS_HELP = `Model options (defaults: the "default" preset, 
   --init-steps N           k-means|| steps (default ${DEFAULT_TRAIN.initSteps})
   --seed N                 random seed: same seed, same model (default ${DEFAULT_TRAIN.seed})
   --runs N                 restarts; the lowest cost wins (default ${DEFAULT_TRAIN.runs})
+  --kernel NAME            ${ASSIGN_KERNELS.join(' | ')}: distances on TensorFlow.js (dense chunks) or the sparse
+                           loop (auto: tfjs on the native backend, else sparse for sparse data)
+  --threads N              worker threads for the sparse kernel (default: every core on large inputs)
   --label-min-share X      a cluster is labelled only if its majority language has this share (0..1)
   --seeding MODE           labels | none (default ${DEFAULT_TRAIN.seeding ? 'labels' : 'none'}): start k-means from per-language centers
                            of the labelled texts (k is then languages x per-language + background);
@@ -126,6 +132,8 @@ export function resolveTrainFlags(p: Parsed): ResolvedTrainFlags {
       initSteps: int(p, 'init-steps', 1, 100) ?? t.initSteps,
       seed: int(p, 'seed', 0, 2 ** 32 - 1) ?? t.seed,
       runs: int(p, 'runs', 1, 1000) ?? t.runs,
+      kernel: choice(p, 'kernel', ASSIGN_KERNELS) ?? 'auto',
+      threads: int(p, 'threads', 1, 256),
       distance: choice(p, 'distance', DISTANCES) ?? t.distance,
     },
     labelMinShare: num(p, 'label-min-share', 0, 1) ?? t.labelMinShare,
