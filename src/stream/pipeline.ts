@@ -150,6 +150,28 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
     }
   }
 
+  /**
+   * A model version that cannot be written to the store (disk full, read-only: a retriable I/O error) is
+   * not swapped in: the last published model stays in use, the centers keep folding in memory (and into
+   * checkpoints), and publishing is tried again after another `publishEvery` batches.
+   */
+  let publishFailures = 0;
+  async function publishOrWarn(u: StreamingUpdater): Promise<void> {
+    try {
+      await u.publish(clock.now());
+    } catch (err) {
+      if (!(isAppError(err) && err.retriable)) throw err;
+      publishFailures++;
+      u.deferPublish();
+      warn('E_MODEL_PUBLISH_FAILED', `new model version not written (${err.code}: ${errorMessage(err)}); model version ${models.version} stays in use, trying again in ${u.publishEvery} batches`);
+      return;
+    }
+    if (publishFailures > 0) {
+      log.info({ code: 'E_MODEL_PUBLISH_FAILED', failures: publishFailures, version: models.version }, 'model versions are published again');
+      publishFailures = 0;
+    }
+  }
+
   async function writeTap(tap: Sink, batch: OutputBatch): Promise<void> {
     try {
       await tap.write(batch);
@@ -204,7 +226,7 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
     }
     if (updater) {
       updater.fold(items.map((s) => s.vector));
-      if (updater.due) await updater.publish(clock.now());
+      if (updater.due) await publishOrWarn(updater);
     }
   }, 'streaming-kmeans');
 
@@ -224,6 +246,7 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
     current = undefined;
     safeEmit(events, log, 'batch.end', info);
   });
+
   ctx.events.on('checkpoint', (e) => safeEmit(events, log, 'checkpoint', e));
   ctx.events.on('warning', (e) => safeEmit(events, log, 'warning', e));
   const onModel = (snap: ModelSnapshot, previous: ModelSnapshot) => {
