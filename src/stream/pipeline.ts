@@ -58,6 +58,8 @@ export interface PipelineOptions {
   onWindow?: (stats: WindowCounts) => void | Promise<void>;
   sinkRetries?: number;
   sinkRetryMs?: number;
+  /** Warn (E_SOURCE_STALLED) once the source, not ended, gave no record for this long (clock ms); 0: never. */
+  stallWarnMs?: number;
 }
 
 export interface TweetPipeline extends Pipeline {
@@ -113,6 +115,7 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
     onWindow,
     sinkRetries = DEFAULT_STREAM.sinkRetries,
     sinkRetryMs = DEFAULT_STREAM.sinkRetryMs,
+    stallWarnMs = DEFAULT_STREAM.stallWarnMs,
   } = opts;
   validateFilter(filter, models.current.model);
   const events = new EventEmitter<PipelineEvents>();
@@ -244,9 +247,29 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
       modelVersion: current && current.time === e.time ? current.snap.model.version : models.version,
     };
     current = undefined;
+    watchStall(e.time, e.records);
     safeEmit(events, log, 'batch.end', info);
   });
 
+  // a source that stalls (a server that stopped sending, a folder nobody writes to) is reported once, and
+  // its recovery logged; an ended source (a replay at its end) is not stalled
+  let lastDataAt: number | undefined;
+  let stalledSince: number | undefined;
+  const watchStall = (time: number, records: number) => {
+    lastDataAt ??= time;
+    if (records > 0) {
+      if (stalledSince !== undefined) {
+        log.info({ code: 'E_SOURCE_STALLED', stalledMs: time - lastDataAt }, 'the source gives records again');
+        stalledSince = undefined;
+      }
+      lastDataAt = time;
+      return;
+    }
+    if (stallWarnMs <= 0 || stalledSince !== undefined || time - lastDataAt < stallWarnMs) return;
+    if (ctx.graph.inputs.every((i) => i.impl.done)) return;
+    stalledSince = time;
+    warn('E_SOURCE_STALLED', `${source.name} gave no record for ${time - lastDataAt} ms; the stream goes on and keeps waiting`);
+  };
   ctx.events.on('checkpoint', (e) => safeEmit(events, log, 'checkpoint', e));
   ctx.events.on('warning', (e) => safeEmit(events, log, 'warning', e));
   const onModel = (snap: ModelSnapshot, previous: ModelSnapshot) => {
