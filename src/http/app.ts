@@ -63,9 +63,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
     return503OnClosing: true,
     // malformed URLs fail before routing: answer them in the same JSON shape as every other error
-    frameworkErrors: function onFrameworkError(error: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
+    frameworkErrors: function onFrameworkError(error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
       const body = toErrorBody(error);
-      void reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
+      // these fail before the onRequest hooks: echo the request id here too
+      void reply.code(body.statusCode).header('x-request-id', req.id).type('application/json; charset=utf-8').send(body);
     },
     requestIdHeader: 'x-request-id',
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
@@ -119,6 +120,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   if (config.corsOrigins.length > 0) {
+    // @fastify/cors refuses a malformed preflight in plain text; refuse it first, in the JSON error shape
+    app.addHook('onRequest', async function strictPreflight(req: FastifyRequest) {
+      if (req.method === 'OPTIONS' && (!req.headers.origin || !req.headers['access-control-request-method'])) {
+        throw new HttpError(400, 'E_BAD_PREFLIGHT', 'a CORS preflight request needs the Origin and Access-Control-Request-Method headers');
+      }
+    });
     await app.register(cors, {
       origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
       methods: ['GET', 'POST', 'PUT'],
