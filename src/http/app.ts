@@ -3,6 +3,7 @@
  * Plugins first (errors, JSON body, security headers, CORS, rate limit, OpenAPI), then one plugin per route
  * feature; handlers call the services the app is decorated with (models, hub, pipeline, metrics, modelAdmin).
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -15,6 +16,7 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import type { ModelHolder } from '../clustering/model-holder.js';
 import { PROJECT_ROOT, type HttpConfig } from '../config.js';
 import type { Logger } from '../log.js';
+import { holdsSecret } from '../secrets.js';
 import type { StreamHub } from '../sinks/hub.js';
 import type { Pipeline } from '../stream/pipeline-types.js';
 import { HttpError, installErrorHandlers, toErrorBody } from './errors.js';
@@ -45,6 +47,15 @@ export interface AppDeps {
   publicDir?: string;
 }
 
+const CLIENT_REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/** The request id: the client's x-request-id when it is a plain token, else a random one. */
+function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers['x-request-id'];
+  if (typeof given === 'string' && CLIENT_REQUEST_ID.test(given) && !holdsSecret(given)) return given;
+  return randomUUID();
+}
+
 function packageVersion(): string {
   try {
     return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -68,7 +79,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       // these fail before the onRequest hooks: echo the request id here too
       void reply.code(body.statusCode).header('x-request-id', req.id).type('application/json; charset=utf-8').send(body);
     },
-    requestIdHeader: 'x-request-id',
+    // the client's x-request-id when it is a plain token (no control characters, nothing huge, no secret)
+    requestIdHeader: false,
+    genReqId: requestId,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
