@@ -11,7 +11,7 @@ import { loadApiConfig } from '../../src/config.js';
 import { keysEqual } from '../../src/http/auth.js';
 import { createLogger } from '../../src/log.js';
 import { clearSecrets, registerSecrets, scrubSecrets, secretsFromEnv } from '../../src/secrets.js';
-import { ADMIN_KEY, LogCapture, testApp, tinyModelJSON, type TestApp } from '../helpers/app.js';
+import { ADMIN_KEY, defaultModel, LogCapture, testApp, tinyModelJSON, type TestApp } from '../helpers/app.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -155,7 +155,7 @@ describe('model uploads', () => {
       expect(r.json().code).toMatch(/^E_(MODEL_INVALID|MODEL_FORMAT|INVALID_JSON|VALIDATION)$/);
       expect(await storeFiles()).toEqual(before);
       expect(t!.models.version).toBe(1);
-      expect(t!.models.current.model.k).toBe(20);
+      expect(t!.models.current.model.k).toBe(defaultModel().k);
       expect(({} as Record<string, unknown>).admin).toBeUndefined();
     });
   }
