@@ -110,6 +110,8 @@ export interface StreamDefaults {
   /** Retries of a sink write that failed with a retriable error, and the first wait (doubling). */
   sinkRetries: number;
   sinkRetryMs: number;
+  /** Warn (E_SOURCE_STALLED) when a source that has not ended gave no record for this long; 0: never. */
+  stallWarnMs: number;
 }
 
 export const DEFAULT_STREAM: Readonly<StreamDefaults> = Object.freeze({
@@ -124,6 +126,7 @@ export const DEFAULT_STREAM: Readonly<StreamDefaults> = Object.freeze({
   dirPollMs: 1000,
   sinkRetries: 3,
   sinkRetryMs: 200,
+  stallWarnMs: 60_000,
 });
 
 // ---------------------------------------------------------------------------------------------------

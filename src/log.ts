@@ -1,8 +1,10 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { scrubSecrets } from './secrets.js';
 
 /**
  * One root logger for the process; modules take `log.child({ component })`.
- * Secrets never reach it: the redact paths below blank the usual places they could hide.
+ * Secrets never reach it: the redact paths below blank the usual places they could hide, and every line
+ * is scrubbed of the secret values the process registered (src/secrets.ts) before it is written.
  */
 export type { Logger };
 
@@ -34,6 +36,7 @@ export function createLogger(opts: LogOptions = {}): Logger {
     level: opts.level ?? process.env.LOG_LEVEL ?? 'info',
     base: { pid: process.pid },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    hooks: { streamWrite: scrubSecrets },
   };
   const dest = opts.destination ?? 2;
   return pino(options, typeof dest === 'number' ? pino.destination({ fd: dest, sync: true }) : dest);

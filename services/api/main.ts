@@ -6,6 +6,7 @@
 import { loadApiConfig, type ApiConfig } from '../../src/config.js';
 import { AppError, errorMessage } from '../../src/errors.js';
 import { createLogger, setRootLogger } from '../../src/log.js';
+import { registerSecrets, secretsFromEnv } from '../../src/secrets.js';
 import { startApiService, type ApiService } from './service.js';
 
 const SHUTDOWN_TIMEOUT_MS = Number(process.env.TWEETLANG_SHUTDOWN_TIMEOUT_MS ?? 15_000);
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     process.stderr.write(`tweetlang api: ${errorMessage(err)}${err instanceof AppError ? ` [${err.code}]` : ''}\n`);
     process.exit(2);
   }
+  registerSecrets(secretsFromEnv(process.env));
   const log = createLogger({ level: config.logLevel });
   setRootLogger(log);
   process.on('unhandledRejection', (reason) => {

@@ -29,7 +29,9 @@ export async function startApiService(config: ApiConfig, log: Logger, env: NodeJ
     log.warn({ err: err.message }, 'no TensorFlow.js backend; serving without one'),
   );
   const repo = createModelRepository({ storeDir: config.model.storeDir, seedPath: config.model.path });
-  const { model, source } = await repo.load();
+  const { model, source } = await repo.loadLastGood((version, err) =>
+    log.warn({ code: err.code, version }, `model version ${version} in the store cannot be used (${err.message}); trying the previous one`),
+  );
   log.info({ version: model.version, k: model.k, source }, 'model loaded');
   const models = new ModelHolder(model, source);
   const { sse } = config.http;

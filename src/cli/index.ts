@@ -8,6 +8,7 @@ import { PROJECT_ROOT } from '../config.js';
 import { AppError, errorMessage } from '../errors.js';
 import { processIO, type CliIO, type Command } from './io.js';
 import { UsageError } from './args.js';
+import { registerSecrets, secretsFromEnv } from '../secrets.js';
 
 interface Entry {
   summary: string;
@@ -52,6 +53,7 @@ export function mainUsage(): string {
 }
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  registerSecrets(secretsFromEnv(io.env)); // scrubbed from every log line (src/secrets.ts)
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(mainUsage());

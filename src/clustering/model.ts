@@ -156,6 +156,41 @@ function validateUnknown(v: unknown): UnknownPolicy {
   return policy;
 }
 
+/** Training statistics: null, or every field of the right type (they are shown by GET /v1/model and `inspect`). */
+function validateTraining(v: unknown): TrainingStats | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) bad('training must be null or an object');
+  const t = v as Record<string, unknown>;
+  const int = (name: string) => {
+    if (typeof t[name] !== 'number' || !Number.isSafeInteger(t[name])) bad(`training.${name} must be an integer`);
+  };
+  const num = (x: unknown, name: string) => {
+    if (typeof x !== 'number' || Number.isNaN(x)) bad(`training.${name} must be a number`);
+  };
+  const str = (name: string) => {
+    if (typeof t[name] !== 'string') bad(`training.${name} must be a string`);
+  };
+  for (const name of ['texts', 'iterations', 'runs', 'seed', 'maxIterations']) int(name);
+  for (const name of ['cost', 'epsilon', 'durationMs']) num(t[name], name);
+  for (const name of ['init', 'backend']) str(name);
+  if (typeof t.converged !== 'boolean') bad('training.converged must be a boolean');
+  const counts = (x: unknown, name: string) => {
+    if (typeof x !== 'object' || x === null || Array.isArray(x) || Object.values(x).some((c) => typeof c !== 'number' || !Number.isSafeInteger(c))) {
+      bad(`training.${name} must map names to integer counts`);
+    }
+  };
+  counts(t.skipped, 'skipped');
+  if (t.costHistory !== undefined && (!Array.isArray(t.costHistory) || t.costHistory.some((c) => typeof c !== 'number' || Number.isNaN(c)))) {
+    bad('training.costHistory must be a list of numbers');
+  }
+  if (t.input !== undefined) str('input');
+  if (t.languages !== undefined) {
+    if (!Array.isArray(t.languages)) bad('training.languages must be a list');
+    t.languages.forEach((l, i) => counts(l, `languages[${i}]`));
+  }
+  return t as unknown as TrainingStats;
+}
+
 /** Validates a parsed model object. */
 export function modelFromJSON(o: unknown): ClusterModel {
   if (typeof o !== 'object' || o === null || Array.isArray(o)) bad('not a JSON object', 'E_MODEL_FORMAT');
@@ -218,7 +253,7 @@ export function modelFromJSON(o: unknown): ClusterModel {
     weights: weights as number[],
     labels: labels as Array<string | null>,
     unknown: validateUnknown(j.unknown),
-    training: (j.training ?? null) as TrainingStats | null,
+    training: validateTraining(j.training),
     updates,
     terms: cleanTerms,
     samples: samples as string[][],

@@ -3,6 +3,7 @@
  * Plugins first (errors, JSON body, security headers, CORS, rate limit, OpenAPI), then one plugin per route
  * feature; handlers call the services the app is decorated with (models, hub, pipeline, metrics, modelAdmin).
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -15,6 +16,7 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import type { ModelHolder } from '../clustering/model-holder.js';
 import { PROJECT_ROOT, type HttpConfig } from '../config.js';
 import type { Logger } from '../log.js';
+import { holdsSecret } from '../secrets.js';
 import type { StreamHub } from '../sinks/hub.js';
 import type { Pipeline } from '../stream/pipeline-types.js';
 import { HttpError, installErrorHandlers, toErrorBody } from './errors.js';
@@ -45,6 +47,15 @@ export interface AppDeps {
   publicDir?: string;
 }
 
+const CLIENT_REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/** The request id: the client's x-request-id when it is a plain token, else a random one. */
+function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers['x-request-id'];
+  if (typeof given === 'string' && CLIENT_REQUEST_ID.test(given) && !holdsSecret(given)) return given;
+  return randomUUID();
+}
+
 function packageVersion(): string {
   try {
     return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -63,11 +74,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
     return503OnClosing: true,
     // malformed URLs fail before routing: answer them in the same JSON shape as every other error
-    frameworkErrors: function onFrameworkError(error: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
+    frameworkErrors: function onFrameworkError(error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
       const body = toErrorBody(error);
-      void reply.code(body.statusCode).type('application/json; charset=utf-8').send(body);
+      // these fail before the onRequest hooks: echo the request id here too
+      void reply.code(body.statusCode).header('x-request-id', req.id).type('application/json; charset=utf-8').send(body);
     },
-    requestIdHeader: 'x-request-id',
+    // the client's x-request-id when it is a plain token (no control characters, nothing huge, no secret)
+    requestIdHeader: false,
+    genReqId: requestId,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
@@ -119,6 +133,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   if (config.corsOrigins.length > 0) {
+    // @fastify/cors refuses a malformed preflight in plain text; refuse it first, in the JSON error shape
+    app.addHook('onRequest', async function strictPreflight(req: FastifyRequest) {
+      if (req.method === 'OPTIONS' && (!req.headers.origin || !req.headers['access-control-request-method'])) {
+        throw new HttpError(400, 'E_BAD_PREFLIGHT', 'a CORS preflight request needs the Origin and Access-Control-Request-Method headers');
+      }
+    });
     await app.register(cors, {
       origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
       methods: ['GET', 'POST', 'PUT'],

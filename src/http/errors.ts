@@ -6,6 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import { AppError } from '../errors.js';
+import { scrubSecrets } from '../secrets.js';
 
 export const ErrorReply = Type.Object(
   {
@@ -82,9 +83,14 @@ export function validationMessage(issues: ValidationIssue[]): string {
   return `${first.path} ${first.message}`;
 }
 
+/** An error reply; a secret value the process holds never gets into it, even when the client sent it. */
 export function errorBody(status: number, code: string, message: string, details?: Record<string, unknown>): ErrorReplyT {
-  const body: ErrorReplyT = { statusCode: status, code, error: STATUS_CODES[status] ?? 'Error', message };
-  if (details) body.details = details;
+  const body: ErrorReplyT = { statusCode: status, code, error: STATUS_CODES[status] ?? 'Error', message: scrubSecrets(message) };
+  if (details) {
+    const text = JSON.stringify(details);
+    const clean = scrubSecrets(text);
+    body.details = clean === text ? details : (JSON.parse(clean) as Record<string, unknown>);
+  }
   return body;
 }
 

@@ -28,12 +28,16 @@ export function installJsonParser(app: FastifyInstance): void {
   });
 }
 
-/** The reason JSON.parse gives (position included), or the prototype-poisoning refusal. */
+/**
+ * The reason JSON.parse gives (with the position when it has one), or the prototype-poisoning refusal.
+ * V8 quotes the start of the body in some messages; the quote is dropped, so that neither the reply nor
+ * the log line repeats what the client sent (a pasted key, say).
+ */
 function whyNotJson(text: string): string {
   try {
     JSON.parse(text);
     return 'it sets __proto__ or constructor.prototype, which is refused';
   } catch (e) {
-    return (e as Error).message;
+    return (e as Error).message.replace(/, ".*"(\.\.\.)? is not valid JSON$/s, '');
   }
 }

@@ -4,7 +4,8 @@
  * subscriber: it enqueues and returns; a full queue drops its oldest events (the subscriber skips ahead,
  * counted per subscriber and in total), and a subscriber that keeps dropping for `maxBehindMs` is
  * disconnected. Memory is bounded by subscribers x queueSize events plus `recentPerCluster` texts per
- * cluster. Consumers are told about new events (and closes) on a later tick, never inside `write`.
+ * cluster. Every record offered to a subscriber is accounted for (stats()): offered = filtered + enqueued,
+ * enqueued = taken + dropped + discarded + still pending. Consumers are told about new events (and closes) on a later tick, never inside `write`.
  */
 import { AppError } from '../errors.js';
 import { Ring } from './ring.js';
@@ -79,6 +80,14 @@ export interface HubStats {
   dropped: number;
   /** Subscribers disconnected for staying behind. */
   slowDisconnects: number;
+  /** Records offered to subscribers (each record once per subscriber connected when it was written). */
+  offered: number;
+  /** ... of which did not match the subscriber's filter. */
+  filtered: number;
+  /** Events consumers took from their queues (written to their sockets). */
+  taken: number;
+  /** Events still queued when their subscriber went away. */
+  discarded: number;
 }
 
 export class Subscription {
@@ -131,6 +140,7 @@ export class Subscription {
   take(max = Infinity): HubEntry[] {
     const out = this.queue.drain(max);
     this.taken += out.length;
+    this.hub.count('taken', out.length);
     if (this.queue.length === 0) this.behindSince = null;
     return out;
   }
@@ -184,6 +194,7 @@ export class Subscription {
   markClosed(reason: CloseReason): void {
     if (this.closeReason !== null) return;
     this.closeReason = reason;
+    this.hub.count('discarded', this.queue.length);
     this.queue.clear();
     this.readableCb = undefined;
     const cbs = this.closeCbs;
@@ -206,7 +217,7 @@ export class StreamHub implements Sink {
   private nextId = 1;
   private seq = 0;
   private closedHub = false;
-  private counters = { records: 0, enqueued: 0, dropped: 0, slowDisconnects: 0 };
+  private counters = { records: 0, enqueued: 0, dropped: 0, slowDisconnects: 0, offered: 0, filtered: 0, taken: 0, discarded: 0 };
 
   constructor({
     queueSize = 1000,
@@ -257,6 +268,11 @@ export class StreamHub implements Sink {
     return sub;
   }
 
+  /** @internal Subscriptions report what their consumers took and what was left in their queues. */
+  count(what: 'taken' | 'discarded', n: number): void {
+    this.counters[what] += n;
+  }
+
   /** @internal Removes a subscriber (idempotent). */
   remove(sub: Subscription, reason: CloseReason): void {
     if (!this.subs.delete(sub.id)) return;
@@ -282,7 +298,12 @@ export class StreamHub implements Sink {
       }
       let entry: HubEntry | undefined;
       for (const sub of subs) {
-        if (sub.closed || !sub.matches(cluster, label)) continue;
+        if (sub.closed) continue;
+        this.counters.offered++;
+        if (!sub.matches(cluster, label)) {
+          this.counters.filtered++;
+          continue;
+        }
         entry ??= this.entryFor(item, batch.time);
         const res = sub.offer(entry, now, this.maxBehindMs);
         this.counters.enqueued++;

@@ -77,7 +77,7 @@ export function dirSource({ dir, pollMs = 1000, format = 'auto', clock = systemC
 
     function skipFile(file: string, err: unknown) {
       counters.skipped['unreadable-file'] = (counters.skipped['unreadable-file'] ?? 0) + 1;
-      log.warn({ file, err: errorMessage(err) }, 'file could not be read; skipped');
+      log.warn({ code: 'E_SOURCE_FILE_SKIPPED', file, err: errorMessage(err) }, 'file could not be read; skipped');
     }
   }
 

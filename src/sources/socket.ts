@@ -74,7 +74,7 @@ export function socketSource({
         failures++;
         const wait = Math.min(maxBackoffMs, backoffMs * 2 ** (failures - 1));
         // say it once, then only when the wait is at its longest, not on every attempt
-        if (failures === 1 || wait === maxBackoffMs) log.warn({ host, port, err: errorMessage(err), retryInMs: wait }, 'cannot connect; retrying');
+        if (failures === 1 || wait === maxBackoffMs) log.warn({ code: 'E_SOURCE_UNREACHABLE', host, port, err: errorMessage(err), retryInMs: wait }, 'cannot connect; retrying');
         counters.reconnects++;
         await sleep(clock, wait, signal);
         continue;
@@ -89,7 +89,7 @@ export function socketSource({
         const lines = splitLines(socket, { start: received, maxLineBytes });
         for await (const rec of linesToRecords(lines, { partition, format, counters, clock })) yield rec;
       } catch (err) {
-        if (!signal.aborted) log.warn({ host, port, err: errorMessage(err) }, 'connection lost');
+        if (!signal.aborted) log.warn({ code: 'E_SOURCE_DISCONNECTED', host, port, err: errorMessage(err) }, 'connection lost');
       } finally {
         signal.removeEventListener('abort', onAbort);
         received += socket.bytesRead;
@@ -97,7 +97,7 @@ export function socketSource({
         current = undefined;
       }
       if (signal.aborted) return;
-      log.info({ host, port, retryInMs: backoffMs }, 'server closed the connection; reconnecting');
+      log.warn({ code: 'E_SOURCE_DISCONNECTED', host, port, retryInMs: backoffMs }, 'server closed the connection; reconnecting');
       counters.reconnects++;
       await sleep(clock, backoffMs, signal);
     }

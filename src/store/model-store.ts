@@ -133,7 +133,10 @@ export async function modelStamp(p: string): Promise<string | undefined> {
     const st = await fs.stat(p);
     if (st.isDirectory()) {
       const v = await new ModelStore(p).currentVersion();
-      return v === undefined ? undefined : `v${v}`;
+      if (v === undefined) return undefined;
+      // the version file's own stamp too: a damaged version repaired in place is seen as a change
+      const f = await fs.stat(path.join(p, versionFileName(v))).catch(() => undefined);
+      return `v${v}:${f ? `${f.mtimeMs}:${f.size}` : 'missing'}`;
     }
     return `${st.mtimeMs}:${st.size}`;
   } catch {

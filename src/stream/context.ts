@@ -9,7 +9,8 @@
  *   operator state and registered extra state, then tells the sources (commit); start() restores the
  *   newest checkpoint first (Spark's getOrCreate) and the sources resume from its positions.
  * A failure in a batch stops the context and rejects `done`; no checkpoint is written after it, so a
- * restart replays from the last good checkpoint (at-least-once outputs, exactly-once state).
+ * restart replays from the last good checkpoint (at-least-once outputs, exactly-once state). A periodic
+ * checkpoint that cannot be written (disk full, read-only folder) is only a warning: see checkpointOrWarn.
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -104,6 +105,8 @@ export class StreamingContext {
   private batchesSinceStart = 0;
   private lastCompleted?: number;
   private lastCheckpointed?: number;
+  /** Periodic checkpoints that failed in a row (retriable I/O errors). */
+  private checkpointFailures = 0;
   private stopRequested = false;
   private failure?: unknown;
   private sleepAbort = new AbortController();
@@ -269,6 +272,7 @@ export class StreamingContext {
       if (this.failure !== undefined) throw this.failure;
       await this.stopInputs();
       if (this.store && this.lastCompleted !== undefined && this.lastCompleted !== this.lastCheckpointed) {
+        // the last checkpoint of a clean stop must be durable: a failure here is the stop's error
         await this.checkpoint(this.lastCompleted);
       }
       this.stateValue = 'stopped';
@@ -311,7 +315,7 @@ export class StreamingContext {
     this.lastCompleted = time;
     this.nextTime = time + this.batchMs;
     if (this.store) {
-      if (this.batchesSinceStart % (this.opts.checkpoint!.every ?? 1) === 0) await this.checkpoint(time);
+      if (this.batchesSinceStart % (this.opts.checkpoint!.every ?? 1) === 0) await this.checkpointOrWarn(time);
     } else {
       await this.commitSources();
     }
@@ -343,6 +347,34 @@ export class StreamingContext {
     }
   }
 
+  /**
+   * A periodic checkpoint. When the folder cannot be written (disk full, read-only, I/O error: a
+   * retriable AppError), the stream goes on: nothing is lost, since the state stays in memory and the
+   * sources are not told to commit, but a crash now replays from the last checkpoint that was written
+   * (the at-least-once window grows until a checkpoint succeeds again). Each failure is a warning
+   * (E_CHECKPOINT_FAILED, with the cause's code); the next interval tries again, and the first success
+   * after failures is logged.
+   */
+  private async checkpointOrWarn(time: number): Promise<void> {
+    try {
+      await this.checkpoint(time);
+    } catch (err) {
+      if (!(isAppError(err) && err.retriable)) throw err;
+      this.checkpointFailures++;
+      this.warn(
+        'E_CHECKPOINT_FAILED',
+        `checkpoint of batch ${time} not written (${err.code}: ${errorMessage(err)}); the stream goes on and tries again in ${this.opts.checkpoint!.every ?? 1} batches` +
+          (this.lastCheckpointed === undefined ? '' : `; a crash now would replay from the checkpoint of batch ${this.lastCheckpointed}`),
+        { cause: err.code, failures: this.checkpointFailures },
+      );
+      return;
+    }
+    if (this.checkpointFailures > 0) {
+      this.log.info({ code: 'E_CHECKPOINT_FAILED', failures: this.checkpointFailures, time }, 'checkpoints are written again');
+      this.checkpointFailures = 0;
+    }
+  }
+
   private async checkpoint(time: number): Promise<void> {
     const started = performance.now();
     const nodes: Record<string, unknown> = {};
@@ -370,8 +402,8 @@ export class StreamingContext {
     safeEmit(this.events, this.log, 'checkpoint', { time, dir: this.store!.dir, durationMs: performance.now() - started });
   }
 
-  private warn(code: string, message: string): void {
-    this.log.warn({ code }, message);
+  private warn(code: string, message: string, extra: Record<string, unknown> = {}): void {
+    this.log.warn({ code, ...extra }, message);
     safeEmit(this.events, this.log, 'warning', { code, message });
   }
 

@@ -58,6 +58,8 @@ export interface PipelineOptions {
   onWindow?: (stats: WindowCounts) => void | Promise<void>;
   sinkRetries?: number;
   sinkRetryMs?: number;
+  /** Warn (E_SOURCE_STALLED) once the source, not ended, gave no record for this long (clock ms); 0: never. */
+  stallWarnMs?: number;
 }
 
 export interface TweetPipeline extends Pipeline {
@@ -113,6 +115,7 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
     onWindow,
     sinkRetries = DEFAULT_STREAM.sinkRetries,
     sinkRetryMs = DEFAULT_STREAM.sinkRetryMs,
+    stallWarnMs = DEFAULT_STREAM.stallWarnMs,
   } = opts;
   validateFilter(filter, models.current.model);
   const events = new EventEmitter<PipelineEvents>();
@@ -147,6 +150,28 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
         warn(code, `sink ${sink.name} failed on batch ${batch.time} (${errorMessage(err)}); retrying in ${wait} ms`);
         await sleep(clock, wait);
       }
+    }
+  }
+
+  /**
+   * A model version that cannot be written to the store (disk full, read-only: a retriable I/O error) is
+   * not swapped in: the last published model stays in use, the centers keep folding in memory (and into
+   * checkpoints), and publishing is tried again after another `publishEvery` batches.
+   */
+  let publishFailures = 0;
+  async function publishOrWarn(u: StreamingUpdater): Promise<void> {
+    try {
+      await u.publish(clock.now());
+    } catch (err) {
+      if (!(isAppError(err) && err.retriable)) throw err;
+      publishFailures++;
+      u.deferPublish();
+      warn('E_MODEL_PUBLISH_FAILED', `new model version not written (${err.code}: ${errorMessage(err)}); model version ${models.version} stays in use, trying again in ${u.publishEvery} batches`);
+      return;
+    }
+    if (publishFailures > 0) {
+      log.info({ code: 'E_MODEL_PUBLISH_FAILED', failures: publishFailures, version: models.version }, 'model versions are published again');
+      publishFailures = 0;
     }
   }
 
@@ -204,7 +229,7 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
     }
     if (updater) {
       updater.fold(items.map((s) => s.vector));
-      if (updater.due) await updater.publish(clock.now());
+      if (updater.due) await publishOrWarn(updater);
     }
   }, 'streaming-kmeans');
 
@@ -222,8 +247,29 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
       modelVersion: current && current.time === e.time ? current.snap.model.version : models.version,
     };
     current = undefined;
+    watchStall(e.time, e.records);
     safeEmit(events, log, 'batch.end', info);
   });
+
+  // a source that stalls (a server that stopped sending, a folder nobody writes to) is reported once, and
+  // its recovery logged; an ended source (a replay at its end) is not stalled
+  let lastDataAt: number | undefined;
+  let stalledSince: number | undefined;
+  const watchStall = (time: number, records: number) => {
+    lastDataAt ??= time;
+    if (records > 0) {
+      if (stalledSince !== undefined) {
+        log.info({ code: 'E_SOURCE_STALLED', stalledMs: time - lastDataAt }, 'the source gives records again');
+        stalledSince = undefined;
+      }
+      lastDataAt = time;
+      return;
+    }
+    if (stallWarnMs <= 0 || stalledSince !== undefined || time - lastDataAt < stallWarnMs) return;
+    if (ctx.graph.inputs.every((i) => i.impl.done)) return;
+    stalledSince = time;
+    warn('E_SOURCE_STALLED', `${source.name} gave no record for ${time - lastDataAt} ms; the stream goes on and keeps waiting`);
+  };
   ctx.events.on('checkpoint', (e) => safeEmit(events, log, 'checkpoint', e));
   ctx.events.on('warning', (e) => safeEmit(events, log, 'warning', e));
   const onModel = (snap: ModelSnapshot, previous: ModelSnapshot) => {

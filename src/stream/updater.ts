@@ -112,6 +112,11 @@ export class StreamingUpdater {
     return this.sincePublish >= this.publishEvery;
   }
 
+  /** Publishing failed: try again after another `publishEvery` batches (the centers keep folding). */
+  deferPublish(): void {
+    this.sincePublish = 0;
+  }
+
   /** Writes the current centers as the next model version and swaps it in. Returns the version. */
   async publish(now: number): Promise<number> {
     const { centers, weights } = this.state;

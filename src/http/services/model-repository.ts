@@ -4,7 +4,7 @@
  */
 import { Predictor } from '../../clustering/predictor.js';
 import { modelFromJSON, type ClusterModel } from '../../clustering/model.js';
-import { ModelError } from '../../errors.js';
+import { AppError, ModelError } from '../../errors.js';
 import { loadModel, ModelStore } from '../../store/model-store.js';
 
 export interface LoadedModel {
@@ -20,6 +20,12 @@ export interface ModelRepository {
   load(): Promise<LoadedModel>;
   /** Saves atomically as the next version; returns the version written. */
   save(model: ClusterModel): Promise<number>;
+  /**
+   * At start-up: the newest store version that loads, newest first; a damaged one (E_MODEL_FORMAT,
+   * E_MODEL_INVALID, E_IO...) is reported to `onSkip` and the next older one tried; the seed when none
+   * loads. The service then starts with the last good model instead of not starting at all.
+   */
+  loadLastGood(onSkip: (version: number, err: AppError) => void): Promise<LoadedModel>;
 }
 
 export interface RepositoryOptions {
@@ -39,6 +45,20 @@ export function createModelRepository({ storeDir, seedPath, keep = 10 }: Reposit
       return { model: await loadModel(seedPath), source: seedPath };
     },
     save: (model) => store.save(model),
+    async loadLastGood(onSkip) {
+      const current = await store.currentVersion();
+      const versions = (await store.versions()).filter((v) => current === undefined || v <= current).reverse();
+      if (current !== undefined && !versions.includes(current)) versions.unshift(current);
+      for (const v of versions) {
+        try {
+          return { model: await store.load(v), source: storeDir };
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          onSkip(v, err);
+        }
+      }
+      return { model: await loadModel(seedPath), source: seedPath };
+    },
   };
 }
 

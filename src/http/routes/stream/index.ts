@@ -92,7 +92,12 @@ export default async function streamRoutes(app: App): Promise<void> {
       } else if (reason === 'hub-closed') {
         res.end(`event: end\ndata: {"reason":"shutdown"}\n\n`);
       } else if (!res.writableEnded) res.end();
-      req.log.info({ subscriber: sub.id, reason, taken: sub.taken, dropped: sub.dropped }, 'stream client gone');
+      if (reason === 'slow') {
+        req.log.warn(
+          { code: 'E_SSE_CLIENT_SLOW', subscriber: sub.id, taken: sub.taken, dropped: sub.dropped },
+          `stream client disconnected: it stopped reading and stayed behind for ${app.hub.maxBehindMs} ms`,
+        );
+      } else req.log.info({ subscriber: sub.id, reason, taken: sub.taken, dropped: sub.dropped }, 'stream client gone');
     };
     open.add(end);
     sub.onReadable(pump);
