@@ -60,6 +60,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if ((!opts.seeding || p.values.k !== undefined) && k > records.length) {
     throw new InputError('E_K_TOO_LARGE', `k = ${k} is larger than the number of texts (${records.length})`);
   }
+  if (opts.seeding && p.values.k !== undefined) {
+    // not an error: the README's example passes --k 20 for 20 languages; say what decides k instead
+    progress.line(`note: --k ${k} does not set k when seeding from labels: k = languages x ${opts.seeding.perLanguage} + ${opts.seeding.background} background (--seeding none for plain k-means with k clusters)`);
+  }
   const how = opts.seeding
     ? `seeded from labels (${opts.seeding.perLanguage}/language, ${opts.seeding.background} background, ${opts.seeding.refine} refine iterations)`
     : `k=${opts.kmeans.k}`;
