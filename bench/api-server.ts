@@ -24,7 +24,7 @@ const app = await buildApp({
   models,
   hub,
   metrics: new ServiceMetrics(),
-  config: { ...DEFAULT_HTTP, rateLimitMax: 0, maxTexts: 1000 },
+  config: { ...DEFAULT_HTTP, rateLimitMax: Number(process.env.BENCH_RATE_LIMIT ?? 0), maxTexts: 1000 },
   log,
 });
 const appUrl = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
-import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -22,6 +21,7 @@ import type { Pipeline } from '../stream/pipeline-types.js';
 import { HttpError, installErrorHandlers, toErrorBody } from './errors.js';
 import { installJsonParser } from './json-body.js';
 import type { ServiceMetrics } from './metrics.js';
+import { securityHeaders } from './security-headers.js';
 import { ModelAdmin } from './services/model-admin.js';
 import type { ModelRepository } from './services/model-repository.js';
 import type { App } from './types.js';
@@ -100,36 +100,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   deps.metrics.observeHub(deps.hub);
   app.addHook('onClose', async () => stopObserving.forEach((stop) => stop()));
 
-  // the request id (the client's x-request-id, or a generated one) goes back, so a client can quote it
-  app.addHook('onRequest', async function echoRequestId(req: FastifyRequest, reply: FastifyReply) {
+  // every reply: the security headers (computed once, see security-headers.ts) and the request id (the
+  // client's x-request-id, or a generated one), so that a client can quote it. Synchronous hooks: an
+  // async one costs a promise per request.
+  const headers = securityHeaders();
+  app.addHook('onRequest', function setReplyHeaders(req: FastifyRequest, reply: FastifyReply, done: () => void) {
+    reply.headers(headers);
     reply.header('x-request-id', req.id);
+    done();
   });
 
-  app.addHook('onResponse', async function observeRequest(req: FastifyRequest, reply: FastifyReply) {
-    const route = req.routeOptions.url ?? 'unmatched';
-    deps.metrics.httpSeconds.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  app.addHook('onResponse', function observeRequest(req: FastifyRequest, reply: FastifyReply, done: () => void) {
+    deps.metrics.observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request completed');
-  });
-
-  await app.register(helmet, {
-    // the dashboard needs only its own scripts, styles and the API (EventSource, fetch)
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    // HSTS belongs to whoever terminates TLS; set here it would lock browsers out of a plain-HTTP deployment
-    strictTransportSecurity: false,
+    done();
   });
 
   if (config.corsOrigins.length > 0) {
