@@ -1,12 +1,18 @@
 /**
- * The security headers every reply carries (CSP, nosniff, frame options, referrer policy, COOP/CORP...),
- * computed once. They are helmet's, from the options below: helmet's own middleware is run a single time
- * against a recording response at start-up, and each reply then gets the recorded set in one call.
+ * The security headers every reply carries, computed once. Two sets, both helmet's:
+ * - pages (the dashboard, its assets, Swagger UI under /docs): helmet's full set with the dashboard's CSP
+ *   (only its own scripts, styles and API calls); Swagger UI sets its own CSP later in the reply;
+ * - everything else (JSON replies, errors, 404s, the SSE stream): the headers that matter for a response
+ *   a browser never renders as a document: the strict API policy `default-src 'none'` (nothing may load,
+ *   no framing, no plugins), nosniff, frame options, referrer policy, COOP and CORP. helmet's HTML-only
+ *   headers (X-XSS-Protection, X-Download-Options, X-DNS-Prefetch-Control,
+ *   X-Permitted-Cross-Domain-Policies, Origin-Agent-Cluster) are left out there: they only act on HTML
+ *   documents, and every byte of header is paid on each of thousands of replies per second.
  *
- * Why not @fastify/helmet: it builds helmet's middleware again on every request (parsing the CSP
- * directives each time), about 7% of the CPU of a one-text `POST /v1/predict`; the headers depend only on
- * the options, never on the request. Routes with their own policy (Swagger UI under /docs) set their CSP
- * later in the reply, which replaces this one.
+ * helmet's own middleware is run once per set at start-up against a recording response; each reply then
+ * gets its set in one call. Why not @fastify/helmet: it builds helmet's middleware again on every request
+ * (parsing the CSP directives each time), about 7% of the CPU of a one-text `POST /v1/predict`, for
+ * headers that never depend on the request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet, { type HelmetOptions } from 'helmet';
@@ -30,6 +36,20 @@ export const HELMET_OPTIONS: Readonly<HelmetOptions> = Object.freeze({
   },
   // HSTS belongs to whoever terminates TLS; set here it would lock browsers out of a plain-HTTP deployment
   strictTransportSecurity: false,
+});
+
+/** JSON and other non-document replies: a policy that allows nothing, and no HTML-only headers. */
+export const API_HELMET_OPTIONS: Readonly<HelmetOptions> = Object.freeze({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], objectSrc: ["'none'"], frameAncestors: ["'none'"] },
+  },
+  strictTransportSecurity: false,
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xPermittedCrossDomainPolicies: false,
+  xXssProtection: false,
+  originAgentCluster: false,
 });
 
 /** The headers helmet sets with `options` (lower-case names), as one frozen object. */
