@@ -252,7 +252,7 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
     }
     if (updater) {
       await updater.foldSliced(
-        items.map((s) => s.vector!),
+        items.map((s) => s.vector!), // classified with vectors whenever an updater exists
         slicer,
       );
       if (updater.due) await publishOrWarn(updater);
