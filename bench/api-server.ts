@@ -1,8 +1,8 @@
 /**
  * The servers bench/api.ts measures, in their own process so the load generator does not share their
- * event loop: the tweetlang app (default model, no rate limit) and a bare Fastify app whose route returns
- * a constant. With BENCH_SSE_RATE set it also feeds the SSE hub at that many tweets/s.
- * Prints one JSON line {app, bare} with the two base URLs, then serves until killed.
+ * event loop: the tweetlang app (default model, no rate limit), the same app with its rate limiter on, and
+ * a bare Fastify app whose route returns a constant. With BENCH_SSE_RATE set it also feeds the SSE hub at that many tweets/s.
+ * Prints one JSON line {app, limited, bare} with the three base URLs, then serves until killed.
  */
 import Fastify from 'fastify';
 import { ModelHolder } from '../src/clustering/model-holder.js';
@@ -28,6 +28,15 @@ const app = await buildApp({
   log,
 });
 const appUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+// the same app with the rate limiter on (as `npm start` runs it), with a limit the benchmark never reaches
+const limited = await buildApp({
+  models,
+  hub: new StreamHub(),
+  metrics: new ServiceMetrics(),
+  config: { ...DEFAULT_HTTP, rateLimitMax: 1_000_000_000, maxTexts: 1000 },
+  log,
+});
+const limitedUrl = await limited.listen({ port: 0, host: '127.0.0.1' });
 
 const bare = Fastify();
 bare.post('/const', async () => ({ ok: true }));
@@ -58,10 +67,10 @@ if (rate > 0) {
   }, intervalMs);
 }
 
-process.stdout.write(JSON.stringify({ app: appUrl, bare: bareUrl }) + '\n');
+process.stdout.write(JSON.stringify({ app: appUrl, limited: limitedUrl, bare: bareUrl }) + '\n');
 
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {
   process.on(sig, () => {
-    void Promise.all([app.close(), bare.close()]).finally(() => process.exit(0));
+    void Promise.all([app.close(), limited.close(), bare.close()]).finally(() => process.exit(0));
   });
 }

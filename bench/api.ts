@@ -1,7 +1,11 @@
 /**
  * API benchmark: POST /v1/predict requests/s and p99 latency with 1 and 100 texts per request (autocannon),
- * next to a bare Fastify route returning a constant for the same request, measured in the same run; then
- * SSE delivery latency (hub.write -> event parsed by a client) at 5k tweets/s.
+ * next to a bare Fastify route returning a constant for the same request, measured in the same run (and, at
+ * 1 text, the same app with its rate limiter on); then SSE delivery latency (hub.write -> event parsed by a
+ * client) at 5k tweets/s. The peer is the issue's: a bare Fastify app, no plugins, `POST /const` answering
+ * {"ok": true} after Fastify's own JSON body parsing. Ours is the app `npm start` serves (security headers,
+ * request ids, strict UTF-8 JSON parser, TypeBox validation, metrics, OpenAPI), rate limiter off (one
+ * client address would hit any real limit).
  *
  *   node --import tsx bench/api.ts     (BENCH_DURATION=12 s per server and size, in BENCH_ROUNDS=4 alternating rounds;
  *                                       BENCH_CONNECTIONS=10; BENCH_SSE_RATE=5000; BENCH_SSE_SECONDS=10)
@@ -30,6 +34,8 @@ const SSE_SECONDS = Number(process.env.BENCH_SSE_SECONDS ?? 10);
 interface Servers {
   child: ChildProcess;
   app: string;
+  /** The app with its rate limiter on (a limit the benchmark never reaches). */
+  limited: string;
   bare: string;
 }
 
@@ -41,7 +47,7 @@ function startServers(env: NodeJS.ProcessEnv = {}): Promise<Servers> {
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       buf += d;
       const nl = buf.indexOf('\n');
-      if (nl >= 0) resolve({ child, ...(JSON.parse(buf.slice(0, nl)) as { app: string; bare: string }) });
+      if (nl >= 0) resolve({ child, ...(JSON.parse(buf.slice(0, nl)) as Omit<Servers, 'child'>) });
     });
     child.on('exit', (code) => reject(new Error(`bench server exited (${code})`)));
   });
@@ -88,21 +94,21 @@ function combine(runs: Load[]): Load {
   };
 }
 
-/** Bare and predict in alternating rounds (bare first in even rounds, predict first in odd ones). */
-async function compare(bareUrl: string, appUrl: string, body: string): Promise<{ bare: Load; predict: Load }> {
+/**
+ * The servers in `urls` in rounds, the order rotating from round to round (so that a neighbour's burst
+ * weighs on every server alike); medians of each. Also the median of the per-round ratios to `urls[0]`.
+ */
+async function compare(urls: string[], body: string): Promise<{ loads: Load[]; ratios: number[] }> {
   const seconds = Math.max(1, Math.round(DURATION / ROUNDS));
-  const bare: Load[] = [];
-  const predict: Load[] = [];
+  const runs: Load[][] = urls.map(() => []);
   for (let r = 0; r < ROUNDS; r++) {
-    if (r % 2 === 0) {
-      bare.push(await load(bareUrl, body, seconds));
-      predict.push(await load(appUrl, body, seconds));
-    } else {
-      predict.push(await load(appUrl, body, seconds));
-      bare.push(await load(bareUrl, body, seconds));
+    for (let i = 0; i < urls.length; i++) {
+      const k = (i + r) % urls.length;
+      runs[k].push(await load(urls[k], body, seconds));
     }
   }
-  return { bare: combine(bare), predict: combine(predict) };
+  const ratios = runs.map((rs) => median(rs.map((x, r) => x.reqPerSec / runs[0][r].reqPerSec)));
+  return { loads: runs.map(combine), ratios };
 }
 
 function payload(n: number): string {
@@ -186,14 +192,25 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     for (const n of [1, 100]) {
       const body = payload(n);
-      const { bare, predict } = await compare(`${servers.bare}/const`, `${servers.app}/v1/predict`, body);
+      // the rate limiter's cost is measured at 1 text per request (where per-request costs show)
+      const urls = [`${servers.bare}/const`, `${servers.app}/v1/predict`, ...(n === 1 ? [`${servers.limited}/v1/predict`] : [])];
+      const { loads, ratios } = await compare(urls, body);
+      const [bare, predict, limited] = loads;
       const ratio = predict.reqPerSec / bare.reqPerSec;
-      results[`predict_${n}`] = { predict, bare, ratio, textsPerSec: predict.reqPerSec * n };
+      results[`predict_${n}`] = { predict, bare, ratio, roundRatio: ratios[1], textsPerSec: predict.reqPerSec * n };
       console.log(
         `texts/request ${String(n).padStart(3)}: /v1/predict ${predict.reqPerSec.toFixed(0)} req/s (${(predict.reqPerSec * n).toFixed(0)} texts/s), ` +
           `p50 ${predict.p50} ms, p99 ${predict.p99} ms | bare Fastify ${bare.reqPerSec.toFixed(0)} req/s, p99 ${bare.p99} ms | ` +
-          `ratio ${ratio.toFixed(3)}${predict.errors || predict.non2xx ? ` | ERRORS ${predict.errors} non-2xx ${predict.non2xx}` : ''}`,
+          `ratio ${ratio.toFixed(3)} (median of the rounds' ratios ${ratios[1].toFixed(3)})${predict.errors || predict.non2xx ? ` | ERRORS ${predict.errors} non-2xx ${predict.non2xx}` : ''}`,
       );
+      if (limited) {
+        const lr = limited.reqPerSec / bare.reqPerSec;
+        results[`predict_${n}_ratelimited`] = { predict: limited, bare, ratio: lr, roundRatio: ratios[2], textsPerSec: limited.reqPerSec * n };
+        console.log(
+          `  with the rate limiter on: /v1/predict ${limited.reqPerSec.toFixed(0)} req/s, p50 ${limited.p50} ms, p99 ${limited.p99} ms | ratio ${lr.toFixed(3)} (rounds ${ratios[2].toFixed(3)})` +
+            (limited.errors || limited.non2xx ? ` | ERRORS ${limited.errors} non-2xx ${limited.non2xx}` : ''),
+        );
+      }
     }
   } finally {
     await stopServers(servers);
@@ -216,7 +233,7 @@ export async function run(): Promise<Record<string, unknown>> {
   } finally {
     await stopServers(sseServers);
   }
-  console.log('SSE latency is measured from hub.write (the pipeline tap) to the event parsed by a client; the embedded pipeline was not part of this build.');
+  console.log('SSE latency here is from hub.write (the pipeline tap) to the event parsed by a client; ingest-to-delivery through the pipeline: npm run bench -- stream.');
   const out = path.join(ROOT, 'bench', 'out');
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, 'api.json'), JSON.stringify(results, null, 2) + '\n');

@@ -112,6 +112,8 @@ export interface StreamDefaults {
   sinkRetryMs: number;
   /** Warn (E_SOURCE_STALLED) when a source that has not ended gave no record for this long; 0: never. */
   stallWarnMs: number;
+  /** Longest stretch (ms) of a batch's work on the main thread before the event loop gets a turn. */
+  sliceMs: number;
 }
 
 export const DEFAULT_STREAM: Readonly<StreamDefaults> = Object.freeze({
@@ -127,6 +129,7 @@ export const DEFAULT_STREAM: Readonly<StreamDefaults> = Object.freeze({
   sinkRetries: 3,
   sinkRetryMs: 200,
   stallWarnMs: 60_000,
+  sliceMs: 5,
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -214,6 +217,8 @@ export interface ApiConfig {
     update: boolean;
     /** Decay factor of those updates (TWEETLANG_DECAY, 0..1). */
     decay: number;
+    /** Worker threads that classify the stream (TWEETLANG_CLASSIFY_THREADS; 0: the main thread, in time slices). */
+    classifyThreads: number;
   };
   logLevel: string;
 }
@@ -273,6 +278,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       checkpointDir: e.string('TWEETLANG_CHECKPOINT_DIR', ''),
       update: e.bool('TWEETLANG_STREAMING_UPDATE', false),
       decay: e.number('TWEETLANG_DECAY', 1, 0, 1),
+      classifyThreads: e.int('TWEETLANG_CLASSIFY_THREADS', 0, 0, 256),
     },
     logLevel: level,
   };

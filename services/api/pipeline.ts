@@ -33,7 +33,7 @@ export async function createEmbeddedPipeline(config: ApiConfig, deps: EmbeddedPi
   }
   const { embedded } = config;
   log.info(
-    { path: embedded.streamPath, rate: embedded.rate, update: embedded.update, checkpoint: embedded.checkpointDir || undefined },
+    { path: embedded.streamPath, rate: embedded.rate, update: embedded.update, checkpoint: embedded.checkpointDir || undefined, classifyThreads: embedded.classifyThreads },
     'embedded pipeline: replaying the sample stream in a loop',
   );
   return createPipeline({
@@ -42,6 +42,7 @@ export async function createEmbeddedPipeline(config: ApiConfig, deps: EmbeddedPi
     taps: [deps.hub],
     update: embedded.update ? { store: new ModelStore(config.model.storeDir), decayFactor: embedded.decay } : undefined,
     checkpoint: embedded.checkpointDir ? { dir: embedded.checkpointDir } : undefined,
+    classifyThreads: embedded.classifyThreads,
     log: log.child({ component: 'pipeline' }),
   });
 }

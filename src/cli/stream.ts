@@ -54,6 +54,8 @@ Options:
   --rate N              replay: records per second (default ${REPLAY_RATE}; 0 = as fast as possible)
   --loop                replay: start over at the end of the file
   --poll DUR            how often the model (and a dir: source) is checked (default ${D.modelPollMs}ms)
+  --threads N           classify on N worker threads (default 0: on the main thread, in slices that
+                        keep the process responsive); pays off with cores to spare (docs/BENCHMARKS.md)
 
 Keeping the model current (StreamingKMeans, MLlib's rule):
   --update              fold every batch into the centers
@@ -103,6 +105,7 @@ const FLAGS = {
   rate: { type: 'string' },
   loop: { type: 'boolean' },
   poll: { type: 'string' },
+  threads: { type: 'string' },
   sink: { type: 'string', multiple: true },
   update: { type: 'boolean' },
   decay: { type: 'string' },
@@ -174,6 +177,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (!isReplay && (rateFlag !== undefined || flag(p, 'loop'))) throw new UsageError('--rate and --loop apply to replay: sources only');
   const rate = rateFlag ?? REPLAY_RATE;
   const pollMs = duration(p, 'poll') ?? D.modelPollMs;
+  const classifyThreads = int(p, 'threads', 0, 256) ?? 0;
 
   // update options
   const updating = flag(p, 'update');
@@ -238,6 +242,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     maxBatch,
     window,
     update,
+    classifyThreads,
     checkpoint: checkpointDir ? { dir: checkpointDir, every: checkpointEvery ?? D.checkpointEvery } : undefined,
     // a member of the distributed model follows the model topic instead of polling a path
     modelPath: modelTopic === undefined ? modelFlag : undefined,

@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
-import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -22,6 +21,7 @@ import type { Pipeline } from '../stream/pipeline-types.js';
 import { HttpError, installErrorHandlers, toErrorBody } from './errors.js';
 import { installJsonParser } from './json-body.js';
 import type { ServiceMetrics } from './metrics.js';
+import { API_HELMET_OPTIONS, HELMET_OPTIONS, securityHeaders } from './security-headers.js';
 import { ModelAdmin } from './services/model-admin.js';
 import type { ModelRepository } from './services/model-repository.js';
 import type { App } from './types.js';
@@ -56,6 +56,24 @@ function requestId(req: { headers: Record<string, string | string[] | undefined>
   return randomUUID();
 }
 
+/**
+ * TypeBox validation, with one shortcut: an empty query string (or params) object is accepted at once when
+ * the schema accepts `{}` (checked once per route), instead of going through TypeBox's Convert on every
+ * request (about 2% of the CPU of a one-text predict, for `?` nothing).
+ */
+const validatorCompiler: typeof TypeBoxValidatorCompiler = (route) => {
+  const validate = TypeBoxValidatorCompiler(route);
+  if (route.httpPart === 'body') return validate;
+  const emptyIsValid = !(validate({}) as { error?: unknown }).error;
+  return (value: unknown) => (emptyIsValid && isEmptyObject(value) ? { value } : validate(value));
+};
+
+function isEmptyObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  for (const _ in value) return false;
+  return true;
+}
+
 function packageVersion(): string {
   try {
     return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -84,7 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     genReqId: requestId,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
   installErrorHandlers(app);
   installJsonParser(app);
 
@@ -100,36 +118,25 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   deps.metrics.observeHub(deps.hub);
   app.addHook('onClose', async () => stopObserving.forEach((stop) => stop()));
 
-  // the request id (the client's x-request-id, or a generated one) goes back, so a client can quote it
-  app.addHook('onRequest', async function echoRequestId(req: FastifyRequest, reply: FastifyReply) {
+  // every reply: the security headers (computed once; the page set for the dashboard and /docs, the API
+  // set for the rest: see security-headers.ts) and the request id (the client's x-request-id, or a
+  // generated one), so that a client can quote it. Synchronous hooks: an async one costs a promise per
+  // request.
+  const pageHeaders = securityHeaders(HELMET_OPTIONS);
+  const apiHeaders = securityHeaders(API_HELMET_OPTIONS);
+  app.addHook('onRoute', function markPages(route) {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, page: true };
+  });
+  app.addHook('onRequest', function setReplyHeaders(req: FastifyRequest, reply: FastifyReply, done: () => void) {
+    reply.headers(req.routeOptions.config.page ? pageHeaders : apiHeaders);
     reply.header('x-request-id', req.id);
+    done();
   });
 
-  app.addHook('onResponse', async function observeRequest(req: FastifyRequest, reply: FastifyReply) {
-    const route = req.routeOptions.url ?? 'unmatched';
-    deps.metrics.httpSeconds.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  app.addHook('onResponse', function observeRequest(req: FastifyRequest, reply: FastifyReply, done: () => void) {
+    deps.metrics.observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request completed');
-  });
-
-  await app.register(helmet, {
-    // the dashboard needs only its own scripts, styles and the API (EventSource, fetch)
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    // HSTS belongs to whoever terminates TLS; set here it would lock browsers out of a plain-HTTP deployment
-    strictTransportSecurity: false,
+    done();
   });
 
   if (config.corsOrigins.length > 0) {

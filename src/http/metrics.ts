@@ -132,6 +132,11 @@ export class ServiceMetrics {
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: p });
   }
 
+  /** One HTTP request done (the onResponse hook). */
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    this.httpSeconds.observe({ method, route, status: String(status) }, seconds);
+  }
+
   /** Counts the pipeline's batches; returns a function that stops listening. */
   observePipeline(pipeline: Pipeline): () => void {
     this.pipeline = pipeline;

@@ -14,6 +14,10 @@ export interface Lifecycle {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** An HTML page or its assets (the dashboard, /docs): gets the page security headers. */
+    page?: boolean;
+  }
   interface FastifyInstance {
     models: ModelHolder;
     hub: StreamHub;

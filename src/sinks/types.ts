@@ -19,8 +19,17 @@ export interface OutputBatch {
   items: Classified[];
 }
 
+/** What the pipeline passes to a write besides the batch. */
+export interface WriteContext {
+  /**
+   * Gives the event loop a turn when the batch's main-thread time slice is used up (resolves at once
+   * otherwise). A sink that does long synchronous work on a big batch awaits it between chunks.
+   */
+  pause(): Promise<void>;
+}
+
 export interface Sink {
   readonly name: string;
-  write(batch: OutputBatch): Promise<void>;
+  write(batch: OutputBatch, run?: WriteContext): Promise<void>;
   close(): Promise<void>;
 }

@@ -55,6 +55,7 @@ export function replaySource({ file, rate, loop = false, format = 'auto', clock 
           const due = t0 + (emitted * 1000) / rate;
           if (due > clock.now()) await clock.sleepUntil(due, signal);
           if (signal.aborted) return;
+          rec.receivedAt = clock.now(); // a paced record enters the stream when it is released, not when read
         }
         emitted++;
         lap++;

@@ -15,6 +15,7 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
+import { DEFAULT_STREAM } from '../config.js';
 import { ConfigError, errorMessage, isAppError } from '../errors.js';
 import { componentLogger, type Logger } from '../log.js';
 import type { Positions, Source, SourceRecord } from '../sources/types.js';
@@ -22,9 +23,10 @@ import { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, CheckpointStore, type Che
 import { systemClock, type Clock } from './clock.js';
 import { DStream } from './dstream.js';
 import { safeEmit } from './events.js';
-import { StreamGraph, type Batch, type InputImpl } from './graph.js';
+import { StreamGraph, type Batch, type InputImpl, type StepContext } from './graph.js';
 import { queueInput, type QueueOptions } from './inputs/queue.js';
 import { ReceiverInput, type OpenFn, type ReceiverOptions } from './inputs/receiver.js';
+import { TimeSlicer } from './slicer.js';
 
 export interface CheckpointOptions {
   dir: string;
@@ -53,6 +55,11 @@ export interface ContextOptions {
   log?: Logger;
   /** Where print() writes (default process.stdout). */
   stdout?: Writable;
+  /**
+   * Main-thread time slice of a batch (ms): between operators, and inside long async steps, the engine
+   * gives the event loop a turn once a slice has run this long (see slicer.ts).
+   */
+  sliceMs?: number;
 }
 
 export interface EngineBatchEnd {
@@ -93,6 +100,8 @@ export class StreamingContext {
   readonly events = new EventEmitter<EngineEvents>();
   readonly log: Logger;
   readonly maxBatch: number;
+  /** Main-thread time slices of the batch in flight (operators pause on it). */
+  readonly slicer: TimeSlicer;
   /** Resolves when the context stopped cleanly, rejects with the error that stopped it. */
   readonly done: Promise<void>;
   private readonly opts: ContextOptions;
@@ -127,6 +136,9 @@ export class StreamingContext {
     if (opts.checkpoint && (!Number.isInteger(every) || every < 1)) {
       throw new ConfigError('E_BAD_OPTION', `checkpoint interval must be an integer >= 1 batches (got ${every})`);
     }
+    const sliceMs = opts.sliceMs ?? DEFAULT_STREAM.sliceMs;
+    if (!(sliceMs > 0)) throw new ConfigError('E_BAD_OPTION', `the time slice must be > 0 ms (got ${sliceMs})`);
+    this.slicer = new TimeSlicer(sliceMs);
     this.opts = { ...opts, capacity };
     this.batchMs = batchMs;
     this.clock = clock;
@@ -301,13 +313,22 @@ export class StreamingContext {
     for (const { impl } of graph.inputs) records += impl.cut(time, this.maxBatch);
     safeEmit(this.events, this.log, 'batch.start', { time, records });
     const outputs: Array<Batch<unknown> | undefined> = new Array(graph.nodes.length);
-    graph.nodes.forEach((node, i) => {
+    // the batch runs in time slices: the event loop gets a turn between operators once a slice is used up
+    const run: StepContext = { slicer: this.slicer };
+    run.slicer.reset();
+    for (let i = 0; i < graph.nodes.length; i++) {
+      const node = graph.nodes[i];
       const valid = (time - this.zeroTime) % node.slideMs === 0;
-      outputs[i] = node.step(time, node.parentIds.map((p) => outputs[p]), valid);
-    });
+      const out = node.step(time, node.parentIds.map((p) => outputs[p]), valid, run);
+      outputs[i] = isPromise(out) ? await out : out;
+      await run.slicer.pause();
+    }
     for (const op of graph.outputs) {
       const items = outputs[op.parentId];
-      if (items !== undefined) await op.run(items, time);
+      if (items !== undefined) {
+        await op.run(items, time);
+        await run.slicer.pause();
+      }
     }
     for (const { impl } of graph.inputs) impl.commit();
     this.batches++;
@@ -462,4 +483,8 @@ export class StreamingContext {
   get pendingTime(): number {
     return this.nextTime;
   }
+}
+
+function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
+  return typeof (x as Promise<T> | undefined)?.then === 'function';
 }

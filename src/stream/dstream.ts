@@ -15,6 +15,7 @@ import type { Pair, StaticTable } from './ops/batch.js';
 import { stateNode, type UpdateFn } from './ops/state.js';
 import { reducedWindowNode, windowNode } from './ops/window.js';
 import { formatPrintBlock } from './print.js';
+import type { TimeSlicer } from './slicer.js';
 
 export type { Pair, StaticTable } from './ops/batch.js';
 
@@ -70,6 +71,19 @@ export class DStream<T> {
   /** Any function of a whole batch (Spark's transform). */
   transform<U>(fn: (items: Batch<T>, time: number) => Batch<U>): DStream<U> {
     return this.perBatch('transform', fn);
+  }
+
+  /**
+   * Like transform, for long work: `fn` pauses on the slicer between chunks (or awaits worker threads)
+   * so that the event loop keeps turning; the engine awaits it before the next operator steps.
+   */
+  transformAsync<U>(fn: (items: Batch<T>, time: number, slicer: TimeSlicer) => Promise<Batch<U>>): DStream<U> {
+    return this.derive<U>({
+      kind: 'transform',
+      slideMs: this.slideMs,
+      parentIds: [this.id],
+      step: (time, inputs, valid, run) => (valid && inputs[0] ? fn(inputs[0] as Batch<T>, time, run.slicer) : undefined),
+    });
   }
 
   /** Every element of this stream and of the others, batch by batch (same slide required). */

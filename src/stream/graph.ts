@@ -8,8 +8,14 @@ import { ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Writable } from 'node:stream';
 import type { Positions } from '../sources/types.js';
+import type { TimeSlicer } from './slicer.js';
 
 export type Batch<T> = readonly T[];
+
+/** What a node's step may use besides its inputs: the batch's time slicer (see slicer.ts). */
+export interface StepContext {
+  slicer: TimeSlicer;
+}
 
 export interface NodeImpl<T> {
   /** Short operator name (map, window, reduceByKeyAndWindow...), recorded in checkpoints. */
@@ -20,9 +26,15 @@ export interface NodeImpl<T> {
   /**
    * Called at every batch time once the parents stepped. `inputs[i]` is parent i's output at this time
    * (undefined when that parent has no output now); `valid` says whether this node outputs at this time.
-   * Returns the output (only when valid).
+   * Returns the output (only when valid), or a promise of it: long work (transformAsync) pauses on
+   * `run.slicer` so that the event loop keeps turning; the engine awaits it before the next node steps.
    */
-  step(time: number, inputs: ReadonlyArray<Batch<unknown> | undefined>, valid: boolean): Batch<T> | undefined;
+  step(
+    time: number,
+    inputs: ReadonlyArray<Batch<unknown> | undefined>,
+    valid: boolean,
+    run: StepContext,
+  ): Batch<T> | undefined | Promise<Batch<T> | undefined>;
   /** Stateful nodes: a JSON value to checkpoint, and its inverse. */
   snapshot?(): unknown;
   restore?(state: unknown): void;

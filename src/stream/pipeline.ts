@@ -15,11 +15,12 @@ import { EventEmitter } from 'node:events';
 import type { ModelHolder, ModelSnapshot } from '../clustering/model-holder.js';
 import { addPoint, emptyStats } from '../clustering/streaming-kmeans.js';
 import { DEFAULT_STREAM } from '../config.js';
-import { AppError, errorMessage, isAppError } from '../errors.js';
+import { AppError, ConfigError, errorMessage, isAppError } from '../errors.js';
 import { componentLogger, type Logger } from '../log.js';
-import type { Classified, OutputBatch, Sink } from '../sinks/types.js';
+import type { Classified, OutputBatch, Sink, WriteContext } from '../sinks/types.js';
 import type { Source } from '../sources/types.js';
-import { classifyBatch, matcher, validateFilter, type Scored, type TweetFilter } from './classify.js';
+import { ClassifierPool } from '../classify/pool.js';
+import { classifyRecords, matcher, validateFilter, type Scored, type TweetFilter } from './classify.js';
 import { sleep, systemClock, type Clock } from './clock.js';
 import { StreamingContext, type CheckpointOptions } from './context.js';
 import { safeEmit } from './events.js';
@@ -60,6 +61,13 @@ export interface PipelineOptions {
   sinkRetryMs?: number;
   /** Warn (E_SOURCE_STALLED) once the source, not ended, gave no record for this long (clock ms); 0: never. */
   stallWarnMs?: number;
+  /**
+   * Worker threads that classify (a ClassifierPool started with the pipeline); 0 (default): the main
+   * thread classifies, in time slices. Either way the predictions are the same.
+   */
+  classifyThreads?: number;
+  /** Longest stretch of a batch's work on the main thread before the event loop gets a turn (ms). */
+  sliceMs?: number;
 }
 
 export interface TweetPipeline extends Pipeline {
@@ -116,10 +124,15 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
     sinkRetries = DEFAULT_STREAM.sinkRetries,
     sinkRetryMs = DEFAULT_STREAM.sinkRetryMs,
     stallWarnMs = DEFAULT_STREAM.stallWarnMs,
+    classifyThreads = 0,
+    sliceMs = DEFAULT_STREAM.sliceMs,
   } = opts;
+  if (!Number.isInteger(classifyThreads) || classifyThreads < 0) {
+    throw new ConfigError('E_BAD_OPTION', `classifyThreads must be an integer >= 0 (got ${classifyThreads})`);
+  }
   validateFilter(filter, models.current.model);
   const events = new EventEmitter<PipelineEvents>();
-  const ctx = new StreamingContext({ batchMs, clock, maxBatch, fill, stopWhenDone, checkpoint, log });
+  const ctx = new StreamingContext({ batchMs, clock, maxBatch, fill, stopWhenDone, checkpoint, log, sliceMs });
   const updater = update ? new StreamingUpdater(models, update, log) : undefined;
   if (updater) ctx.register('streaming-kmeans', updater);
   const matches = matcher(filter);
@@ -130,9 +143,12 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
 
   // ---- the graph ----
   let current: { time: number; scored: readonly Scored[]; matched: number; snap: ModelSnapshot } | undefined;
-  const scored = ctx.sourceStream(source).transform((records, time) => {
+  let pool: ClassifierPool | undefined;
+  const scored = ctx.sourceStream(source).transformAsync(async (records, time, slicer) => {
     const snap = models.current; // one model for the whole batch
-    const s = classifyBatch(records, snap);
+    // vectors only for those who fold or publish them
+    const vectors = updater !== undefined || events.listenerCount('batch.stats') > 0;
+    const s = await classifyRecords(records, snap, { slicer, vectors, pool, onPoolError: warn });
     current = { time, scored: s, matched: 0, snap };
     return s;
   });
@@ -140,7 +156,7 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
   async function writeSink(sink: Sink, batch: OutputBatch): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await sink.write(batch);
+        return await sink.write(batch, writeContext);
       } catch (err) {
         const code = isAppError(err) ? err.code : 'E_SINK';
         if (!(isAppError(err) && err.retriable) || attempt >= sinkRetries) {
@@ -175,9 +191,12 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
     }
   }
 
+  // taps and sinks that do long synchronous work on a batch give the event loop turns in between
+  const writeContext: WriteContext = { pause: () => ctx.slicer.pause() };
+
   async function writeTap(tap: Sink, batch: OutputBatch): Promise<void> {
     try {
-      await tap.write(batch);
+      await tap.write(batch, writeContext);
     } catch (err) {
       warn(isAppError(err) ? err.code : 'E_TAP', `tap ${tap.name} failed on batch ${batch.time}: ${errorMessage(err)}`);
     }
@@ -216,19 +235,26 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
     }, 'totals');
 
   scored.foreachBatch(async (items, time) => {
+    const slicer = ctx.slicer;
     if (events.listenerCount('batch.stats') > 0 && current) {
       const { model } = current.snap;
       const stats = emptyStats(model.k, model.features.numFeatures);
       let points = 0;
-      for (const s of items) {
-        if (s.item.cluster === null) continue;
-        addPoint(stats, s.vector, s.item.cluster);
-        points++;
-      }
+      await slicer.chunks(items.length, 1024, (start, end) => {
+        for (let i = start; i < end; i++) {
+          const s = items[i];
+          if (s.item.cluster === null || s.vector === null) continue;
+          addPoint(stats, s.vector, s.item.cluster);
+          points++;
+        }
+      });
       safeEmit(events, log, 'batch.stats', { time, modelVersion: model.version, points, stats });
     }
     if (updater) {
-      updater.fold(items.map((s) => s.vector));
+      await updater.foldSliced(
+        items.map((s) => s.vector!), // classified with vectors whenever an updater exists
+        slicer,
+      );
       if (updater.due) await publishOrWarn(updater);
     }
   }, 'streaming-kmeans');
@@ -289,6 +315,7 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
     closed ??= (async () => {
       models.off('model.updated', onModel);
       await watcher?.stop();
+      await pool?.close().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'closing the classifier threads failed'));
       for (const s of [...sinks, ...taps]) {
         try {
           await s.close();
@@ -314,6 +341,9 @@ export function createPipeline(opts: PipelineOptions): TweetPipeline {
       return ctx.state === 'running';
     },
     async start() {
+      if (classifyThreads > 0 && !pool) {
+        pool = await ClassifierPool.create({ model: models.current.model, threads: classifyThreads, log });
+      }
       await ctx.start();
       await watcher?.start();
     },

@@ -10,6 +10,11 @@ import type { ModelHolder } from '../clustering/model-holder.js';
 import { modelFromJSON, modelToJSON, type ClusterModel } from '../clustering/model.js';
 import { normalizeRow } from '../clustering/distance.js';
 import {
+  addPoint,
+  centerNorms2,
+  emptyStats,
+  foldStats,
+  nearest,
   randomState,
   resolveDecay,
   stateFromCenters,
@@ -23,6 +28,7 @@ import { ConfigError, InputError } from '../errors.js';
 import type { SparseVector } from '../linalg/sparse.js';
 import type { Logger } from '../log.js';
 import type { ModelStore } from '../store/model-store.js';
+import type { TimeSlicer } from './slicer.js';
 
 export const STREAMING_UPDATE_SOURCE = 'streaming-update';
 
@@ -106,6 +112,32 @@ export class StreamingUpdater {
     this.folded++;
     this.sincePublish++;
     return r;
+  }
+
+  /**
+   * fold() in time slices: the assignments (nearest center of every point, the costly part) run in chunks
+   * that pause on the slicer; the result is fold()'s, bit for bit (same points, same order, same centers).
+   * A model adopted while the batch is being assigned (an upload) is assigned again with its centers.
+   */
+  async foldSliced(vectors: readonly SparseVector[], slicer: TimeSlicer): Promise<UpdateResult> {
+    for (;;) {
+      const state = this.state;
+      const distance = this.base.distance;
+      const stats = emptyStats(state.k, state.d);
+      const norms2 = centerNorms2(state);
+      await slicer.chunks(vectors.length, 128, (start, end) => {
+        for (let i = start; i < end; i++) {
+          const v = vectors[i];
+          if (v.indices.length > 0) addPoint(stats, v, nearest(state, v, distance, norms2));
+        }
+      });
+      if (state !== this.state) continue;
+      const r = { ...foldStats(state, stats, this.decay, distance), stats };
+      this.folded++;
+      this.sincePublish++;
+      if (r.split) this.log.info({ dying: r.split.smallest, split: r.split.largest }, 'a cluster was dying: the largest cluster was split');
+      return r;
+    }
   }
 
   get due(): boolean {

@@ -13,6 +13,7 @@ const HASHTAG = /(?<![\p{L}\p{M}\p{N}_&])#([\p{L}\p{M}\p{N}_]+)/gu;
 
 /** Distinct hashtags of a text, lower-cased, with their '#'. */
 export function hashtags(text: string): string[] {
+  if (!text.includes('#')) return []; // most texts: no regex pass
   const out = new Set<string>();
   for (const m of text.matchAll(HASHTAG)) out.add('#' + m[1].toLowerCase());
   return [...out];

@@ -51,6 +51,18 @@ describe('tweetlang stream (in process)', () => {
     expect(x.err()).toMatch(/60 records, \d+ matched/);
   });
 
+  it('--threads classifies on worker threads: the same records printed', async () => {
+    const f = fixture(60);
+    const x = io();
+    const code = await main(['stream', '--source', `replay:${f.input}`, '--model', f.model, '--lang', 'spa', '--batch-ms', '50', '--rate', '0', '--threads', '2'], x);
+    expect(code).toBe(0);
+    const oracle = new Predictor(languageModel(LANGS));
+    const expected = f.rows.filter((r) => oracle.predict(r.text).label === 'spa').map((r) => `[spa #0] ${r.text}`);
+    expect(x.out().split('\n').filter((l) => l.startsWith('['))).toEqual(expected);
+    const bad = io();
+    expect(await main(['stream', '--source', `replay:${f.input}`, '--threads', '-1'], bad)).toBe(2);
+  });
+
   it('prints windowed counts per cluster and label with --window/--slide', async () => {
     const f = fixture(30);
     const x = io();

@@ -104,6 +104,35 @@ describe('security headers and CORS', () => {
     expect(String(docs.headers['content-security-policy'])).not.toContain('validator.swagger.io');
   });
 
+  it("pages get helmet's full set with the dashboard's policy; API replies a policy that allows nothing, without the HTML-only headers", async () => {
+    t = await testApp();
+    for (const url of ['/', '/assets/app.js']) {
+      const r = await t.app.inject({ url });
+      const csp = String(r.headers['content-security-policy']);
+      expect(csp, url).toContain("default-src 'self'");
+      expect(csp, url).toContain("script-src 'self'");
+      expect(csp, url).not.toContain('unsafe-inline');
+      expect(r.headers['x-dns-prefetch-control'], url).toBe('off');
+      expect(r.headers['x-permitted-cross-domain-policies'], url).toBe('none');
+      expect(r.headers['x-download-options'], url).toBe('noopen');
+      expect(r.headers['x-xss-protection'], url).toBe('0');
+    }
+    const replies = [
+      await t.app.inject({ url: '/v1/model' }),
+      await t.app.inject({ url: '/nope' }),
+      await t.app.inject({ url: '/healthz' }),
+      await t.app.inject({ method: 'POST', url: '/v1/predict', payload: { text: 'hola' } }),
+      await t.app.inject({ method: 'POST', url: '/v1/predict', headers: { 'content-type': 'application/json' }, payload: '{' }),
+    ];
+    for (const r of replies) {
+      expect(String(r.headers['content-security-policy'])).toMatch(/^default-src 'none';.*frame-ancestors 'none'/);
+      expect(r.headers['cross-origin-resource-policy']).toBe('same-origin');
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      expect(r.headers['x-xss-protection']).toBeUndefined();
+      expect(r.headers['x-dns-prefetch-control']).toBeUndefined();
+    }
+  });
+
   it('answers preflights only for configured origins, and refuses a malformed one in the JSON shape', async () => {
     t = await testApp({ http: { corsOrigins: ['https://app.example.com'] } });
     const ok = await t.app.inject({ method: 'OPTIONS', url: '/v1/predict', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });

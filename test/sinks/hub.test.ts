@@ -47,6 +47,38 @@ describe('Ring', () => {
   });
 });
 
+describe('StreamHub writes in chunks', () => {
+  it('with a WriteContext: pauses between chunks of 1000, and delivers and counts what one pass would', async () => {
+    const items = numbered(2500, [0, 1, 2]);
+    const chunked = testHub();
+    const whole = testHub();
+    const subsOf = (h: ReturnType<typeof testHub>) => [h.hub.subscribe(), h.hub.subscribe({ clusters: [1] }), h.hub.subscribe({ labels: ['L2'] })];
+    const a = subsOf(chunked);
+    const b = subsOf(whole);
+    let pauses = 0;
+    await chunked.hub.write(outputBatch(5000, items), { pause: async () => void pauses++ });
+    await whole.hub.write(outputBatch(5000, items));
+    expect(pauses).toBe(2);
+    expect(chunked.hub.stats()).toEqual(whole.hub.stats());
+    a.forEach((sub, i) => expect(texts(sub.take())).toEqual(texts(b[i].take())));
+    expect(chunked.hub.recent(1)).toEqual(whole.hub.recent(1));
+  });
+
+  it('stops offering when the hub closes during a pause', async () => {
+    const { hub } = testHub();
+    const sub = hub.subscribe();
+    let taken = 0;
+    await hub.write(outputBatch(1, numbered(2500, [0])), {
+      pause: async () => {
+        taken += sub.take().length;
+        await hub.close();
+      },
+    });
+    expect(taken).toBe(1000);
+    expect(hub.stats().records).toBe(1000);
+  });
+});
+
 describe('StreamHub filters', () => {
   it('delivers to each subscriber only the records its filter selects, in order', async () => {
     const { hub } = testHub();

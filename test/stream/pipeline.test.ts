@@ -221,4 +221,30 @@ describe('tweet pipeline', () => {
     await expect(s2.pipeline.done).rejects.toThrow(/sink hard failed on batch \d+: refused/);
     expect(s2.pipeline.running).toBe(false);
   });
+
+  it('classifies on worker threads (classifyThreads) with the answers of the main thread', async () => {
+    const s = setup(40, { classifyThreads: 2, maxBatch: 20, filter: { labels: ['spa'] } });
+    await s.pipeline.start();
+    await s.step(2);
+    await s.pipeline.stop();
+    const oracle = new Predictor(s.models.current.model);
+    const items = s.tap.batches.flatMap((b) => b.items);
+    expect(items.map((c) => c.record.value.id)).toEqual(s.rows.map((r) => r.id));
+    for (const c of items) expect({ cluster: c.cluster, label: c.label, distance: c.distance }).toEqual(oracle.predict(c.record.value.text));
+    expect(s.sink.batches.flatMap((b) => b.items.map((c) => c.record.value.id))).toEqual(items.filter((c) => c.label === 'spa').map((c) => c.record.value.id));
+  });
+
+  it('gives the event loop turns while a batch is processed (time slices)', async () => {
+    // a budget of ~0 ms: every slice is used up at once, so the batch pauses between every chunk and operator
+    const s = setup(30, { sliceMs: 1e-6, update: { decayFactor: 0.9 } });
+    const seen: string[] = [];
+    s.pipeline.events.on('batch.start', () => setImmediate(() => seen.push('immediate')));
+    s.pipeline.events.on('batch.end', () => seen.push('end'));
+    await s.pipeline.start();
+    await s.step(2);
+    await s.pipeline.stop();
+    // an immediate queued at batch.start ran before the batch ended, both times
+    expect(seen.slice(0, 4)).toEqual(['immediate', 'end', 'immediate', 'end']);
+    expect(s.pipeline.context.slicer.yields).toBeGreaterThan(10);
+  });
 });

@@ -9,7 +9,9 @@ import { ModelHolder } from '../../src/clustering/model-holder.js';
 import { replaySource } from '../../src/sources/replay.js';
 import { ManualClock } from '../../src/stream/clock.js';
 import { createPipeline, type PipelineOptions } from '../../src/stream/pipeline.js';
-import { randomCentersModel } from '../../src/stream/updater.js';
+import { Featurizer } from '../../src/features/featurizer.js';
+import { TimeSlicer } from '../../src/stream/slicer.js';
+import { randomCentersModel, StreamingUpdater } from '../../src/stream/updater.js';
 import { ModelStore } from '../../src/store/model-store.js';
 import { tmpDir } from '../sources/helpers.js';
 import { cosine, languageModel, meanVector, mixed, sentences, TEST_FEATURES, writeJsonl } from './fixtures.js';
@@ -124,5 +126,23 @@ describe('StreamingKMeans in the pipeline', () => {
     expect(b2.pipeline.updater!.current.centers).toEqual(a.pipeline.updater!.current.centers);
     expect(second.version).toBe(straight.version);
     expect(second.current.model.updates).toBe(straight.current.model.updates);
+  });
+
+  it('folding in time slices gives fold(), bit for bit', async () => {
+    const model = languageModel(['spa', 'eng', 'deu']);
+    const fz = new Featurizer(model.features, model.idf);
+    const vectors = mixed(['spa', 'eng', 'deu'], 600).map((r) => fz.transform(r.text));
+    vectors.push(fz.transform('')); // no features: left out by both
+    const whole = new StreamingUpdater(new ModelHolder(model), { halfLife: 3 }, silentLog);
+    const sliced = new StreamingUpdater(new ModelHolder(model), { halfLife: 3 }, silentLog);
+    const slicer = new TimeSlicer(1e-6);
+    for (let b = 0; b < 3; b++) {
+      const part = vectors.slice(b * 200, (b + 1) * 200 + (b === 2 ? 1 : 0));
+      expect(await sliced.foldSliced(part, slicer)).toEqual(whole.fold(part));
+    }
+    expect(slicer.yields).toBe(3); // 200 points = two chunks of 128 per batch
+    expect(Array.from(sliced.current.centers)).toEqual(Array.from(whole.current.centers));
+    expect(Array.from(sliced.current.weights)).toEqual(Array.from(whole.current.weights));
+    expect(sliced.snapshot()).toEqual(whole.snapshot());
   });
 });

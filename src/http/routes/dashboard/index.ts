@@ -43,9 +43,11 @@ export default async function dashboardRoutes(app: App, opts: { dir?: string } =
   const assets = loadAssets(opts.dir ?? PUBLIC_DIR);
   if (!assets.has('index.html')) throw new Error(`dashboard: ${opts.dir ?? PUBLIC_DIR}/index.html is missing`);
 
-  app.get('/', { schema: pageRoute, handler: page });
-  app.get('/assets/:file', { schema: assetRoute, handler: asset });
-  app.get('/favicon.ico', { schema: faviconRoute, handler: favicon });
+  // the page security headers (the dashboard's CSP and helmet's HTML headers), not the API set
+  const config = { page: true };
+  app.get('/', { schema: pageRoute, config, handler: page });
+  app.get('/assets/:file', { schema: assetRoute, config, handler: asset });
+  app.get('/favicon.ico', { schema: faviconRoute, config, handler: favicon });
 
   function send(req: FastifyRequest, reply: FastifyReply, a: Asset) {
     reply.header('etag', a.etag).header('cache-control', 'no-cache').type(a.type);

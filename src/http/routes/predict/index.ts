@@ -12,8 +12,9 @@ export default async function predictRoutes(app: App): Promise<void> {
     handler: predict,
   });
 
-  app.addHook('onResponse', async function countPredict(_req: FastifyRequest, reply: FastifyReply) {
+  app.addHook('onResponse', function countPredict(_req: FastifyRequest, reply: FastifyReply, done: () => void) {
     app.metrics.predictRequests.inc({ outcome: reply.statusCode < 400 ? 'ok' : reply.statusCode < 500 ? 'rejected' : 'error' });
+    done();
   });
 
   async function predict(req: FastifyRequest<{ Body: PredictBodyT }>) {
