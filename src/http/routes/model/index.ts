@@ -3,7 +3,7 @@
  * when TWEETLANG_ADMIN_KEY is set and long enough; otherwise they are not registered (404) and the log says why.
  */
 import type { FastifyRequest } from 'fastify';
-import { describeFeatures } from '../../../features/settings.js';
+import { describeModel } from '../../../clustering/describe.js';
 import { backendInfo } from '../../../linalg/backend.js';
 import { adminKeyProblem, requireAdminKey } from '../../auth.js';
 import type { App } from '../../types.js';
@@ -26,18 +26,10 @@ export default async function modelRoutes(app: App): Promise<void> {
     const backend = backendInfo();
     const t = model.training;
     return {
-      version: model.version,
-      createdAt: model.createdAt,
+      ...describeModel(model),
       source,
       loadedAt: new Date(loadedAt).toISOString(),
       backend: backend ? { name: backend.name, ...(backend.simd === undefined ? {} : { simd: backend.simd }), skipped: backend.skipped } : null,
-      k: model.k,
-      distance: model.distance,
-      features: model.features,
-      featuresText: describeFeatures(model.features),
-      labels: model.labels,
-      unknown: model.unknown,
-      updates: model.updates,
       training: t
         ? {
             texts: t.texts,
