@@ -3,7 +3,7 @@
  * topic and group names are random, and every topic a test made is deleted afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import { describe } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import type { Admin, Kafka } from 'kafkajs';
 import { createKafkaClient } from '../../src/kafka/client.js';
 import { createLogger } from '../../src/log.js';
@@ -45,6 +45,32 @@ export class TopicJanitor {
     const mine = [...this.topics].filter((t) => existing.has(t));
     if (mine.length) await this.admin.deleteTopics({ topics: mine }).catch(() => undefined);
   }
+}
+
+export interface KafkaFixture {
+  kafka: Kafka;
+  admin: Admin;
+  janitor: TopicJanitor;
+}
+
+/**
+ * Inside a describeKafka body: a client and a connected admin before the tests, every topic the janitor
+ * made deleted after them. Call it before registering other hooks: vitest runs afterAll hooks in reverse
+ * order, so a test's own teardown (stopping children and consumers) runs before the topics go.
+ */
+export function useKafka(): KafkaFixture {
+  const fx = {} as KafkaFixture;
+  beforeAll(async () => {
+    fx.kafka = newKafka();
+    fx.admin = fx.kafka.admin();
+    await fx.admin.connect();
+    fx.janitor = new TopicJanitor(fx.admin);
+  });
+  afterAll(async () => {
+    await fx.janitor?.cleanup();
+    await fx.admin?.disconnect();
+  });
+  return fx;
 }
 
 /** Reads a topic from the beginning until `until` says it has enough (bounded by a deadline). */

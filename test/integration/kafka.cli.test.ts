@@ -7,41 +7,33 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { runCli, spawnCli } from '../helpers/cli.js';
-import { describeKafka, newKafka, randomName, readTopic, TopicJanitor, waitFor } from '../helpers/kafka.js';
+import { describeKafka, useKafka, randomName, readTopic, waitFor } from '../helpers/kafka.js';
 import { startFakeTwitter, type FakeTwitter } from '../helpers/twitter-server.js';
 import { corpus } from '../helpers/texts.js';
 import { MODEL_HEADERS } from '../../src/distributed/model-topic.js';
 
 describeKafka('Kafka CLI commands', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let janitor: TopicJanitor;
+  const fx = useKafka();
   let dir: string;
   let twitter: FakeTwitter;
   const brokers = process.env.KAFKA_BROKERS!;
 
   beforeAll(async () => {
-    kafka = newKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    janitor = new TopicJanitor(admin);
     dir = mkdtempSync(path.join(os.tmpdir(), 'tweetlang-kcli-'));
     twitter = await startFakeTwitter('tok-kafka-cli');
   });
 
   afterAll(async () => {
     await twitter?.close();
-    await janitor?.cleanup();
-    await admin?.disconnect();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('collect --source kafka:TOPIC --out DIR --max N writes files and commits what it wrote', async () => {
-    const topic = await janitor.create(randomName('cin'), 1);
+    const topic = await fx.janitor.create(randomName('cin'), 1);
     const rows = corpus(12, 'c');
-    const p = kafka.producer();
+    const p = fx.kafka.producer();
     await p.connect();
     await p.send({ topic, messages: rows.map((r) => ({ key: r.id, value: JSON.stringify(r) })) });
     await p.disconnect();
@@ -51,18 +43,18 @@ describeKafka('Kafka CLI commands', () => {
     expect(r.code).toBe(0);
     const lines = readdirSync(out).flatMap((f) => readFileSync(path.join(out, f), 'utf8').trim().split('\n')).map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(rows.slice(0, 10).map((x) => x.id));
-    const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const [offsets] = await fx.admin.fetchOffsets({ groupId: group, topics: [topic] });
     expect(offsets.partitions[0].offset).toBe('10');
   });
 
   it('collect --source twitter --to kafka:TOPIC produces the tweets', async () => {
-    const topic = await janitor.create(randomName('cout'), 1);
+    const topic = await fx.janitor.create(randomName('cout'), 1);
     twitter.plans = [{ tweets: Array.from({ length: 3 }, (_, i) => ({ id: String(500 + i), text: `hola ${i}`, lang: 'es' })), then: 'keepalive' }];
     const r = await runCli(['collect', '--source', 'twitter', '--to', `kafka:${topic}`, '--max', '3', '--brokers', brokers], {
       env: { TWITTER_BEARER_TOKEN: 'tok-kafka-cli', TWITTER_API_BASE: twitter.base },
     });
     expect(r.code).toBe(0);
-    const msgs = await readTopic(kafka, topic, (m) => m.length >= 3);
+    const msgs = await readTopic(fx.kafka, topic, (m) => m.length >= 3);
     expect(msgs.map((m) => [m.key, JSON.parse(m.value).text])).toEqual([
       ['500', 'hola 0'],
       ['501', 'hola 1'],
@@ -77,16 +69,16 @@ describeKafka('Kafka CLI commands', () => {
 
   it('updater creates its topics, publishes the initial model and stops on SIGTERM', async () => {
     const base = randomName('upd');
-    janitor.track(`${base}.stats`);
-    janitor.track(`${base}.model`);
+    fx.janitor.track(`${base}.stats`);
+    fx.janitor.track(`${base}.model`);
     const child = spawnCli(['updater', '--brokers', brokers, '--stats-topic', `${base}.stats`, '--model-topic', `${base}.model`, '--create-topics', '--grace', '1s']);
     let err = '';
     child.stderr!.setEncoding('utf8').on('data', (d) => (err += d));
     try {
       await waitFor(() => err.includes('updater: running'), 'the updater to start', 60_000);
-      const topics = await admin.fetchTopicMetadata({ topics: [`${base}.model`] });
+      const topics = await fx.admin.fetchTopicMetadata({ topics: [`${base}.model`] });
       expect(topics.topics[0].partitions).toHaveLength(1);
-      const msgs = await readTopic(kafka, `${base}.model`, (m) => m.length >= 1);
+      const msgs = await readTopic(fx.kafka, `${base}.model`, (m) => m.length >= 1);
       expect(msgs[0].key).toBe('model');
       expect(msgs[0].headers[MODEL_HEADERS.version]).toBe('1');
       expect(JSON.parse(msgs[0].value).format).toBe('tweetlang-model');

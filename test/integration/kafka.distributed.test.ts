@@ -5,8 +5,8 @@
  * (exactly, with raw-count features). A restarted updater resumes from the model topic without folding
  * anything twice.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Admin, Kafka } from 'kafkajs';
+import { afterAll, expect, it } from 'vitest';
+import type { Kafka } from 'kafkajs';
 import { ModelHolder } from '../../src/clustering/model-holder.js';
 import { resolveDecay } from '../../src/clustering/streaming-kmeans.js';
 import { batchStats } from '../../src/distributed/batch-stats.js';
@@ -15,35 +15,25 @@ import { ensureTopics } from '../../src/kafka/topics.js';
 import { createStatsPublisher } from '../../src/distributed/stats-publisher.js';
 import { startUpdater, type UpdaterHandle } from '../../src/distributed/updater-service.js';
 import type { Published } from '../../src/distributed/updater-core.js';
-import { describeKafka, newKafka, randomName, testLog, TopicJanitor, waitFor } from '../helpers/kafka.js';
+import { describeKafka, useKafka, randomName, testLog, waitFor } from '../helpers/kafka.js';
 import { fakeTexts, tinyModel } from '../helpers/models.js';
 import { singleProcessModels } from '../helpers/reference.js';
 
 describeKafka('distributed StreamingKMeans over Kafka', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let janitor: TopicJanitor;
+  const fx = useKafka();
   const stops: Array<() => Promise<unknown>> = [];
 
-  beforeAll(async () => {
-    kafka = newKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    janitor = new TopicJanitor(admin);
-  });
 
   afterAll(async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
-    await janitor?.cleanup();
-    await admin?.disconnect();
   });
 
   it('two members plus the updater converge to the single-process model', async () => {
     const base = randomName('dk');
     const statsTopic = `${base}.stats`;
     const modelTopic = `${base}.model`;
-    janitor.track(statsTopic);
-    janitor.track(modelTopic);
+    fx.janitor.track(statsTopic);
+    fx.janitor.track(modelTopic);
     const initial = tinyModel({ k: 3 });
     const decay = resolveDecay({ decayFactor: 0.8 });
     const rounds = [0, 1, 2, 3, 4].map((r) => fakeTexts(40, 200 + r).map((t) => t.text));
@@ -53,15 +43,15 @@ describeKafka('distributed StreamingKMeans over Kafka', () => {
     const published: Published[] = [];
     let ac = new AbortController();
     const start = () =>
-      startUpdater({ kafka, statsTopic, modelTopic, initialModel: initial, decay, graceMs: 3000, memberTimeoutMs: 60_000, tickMs: 100, createTopics: true, signal: ac.signal, log, onPublish: (p) => published.push(p) });
+      startUpdater({ kafka: fx.kafka, statsTopic, modelTopic, initialModel: initial, decay, graceMs: 3000, memberTimeoutMs: 60_000, tickMs: 100, createTopics: true, signal: ac.signal, log, onPublish: (p) => published.push(p) });
     // topics first, so that the members can publish round 0 before the updater starts (then it hears
     // from both members in its first read; see rounds.ts for how a live updater waits for members)
-    await ensureTopics(admin, [statsTopicSpec(statsTopic), modelTopicSpec(modelTopic)], { create: true });
+    await ensureTopics(fx.admin, [statsTopicSpec(statsTopic), modelTopicSpec(modelTopic)], { create: true });
 
     const members = [0, 1].map((m) => {
       const holder = new ModelHolder(initial, 'initial');
-      const follower = followIntoHolder(kafka, modelTopic, holder, log);
-      const publisher = createStatsPublisher({ kafka, topic: statsTopic, member: `m${m}`, log });
+      const follower = followIntoHolder(fx.kafka, modelTopic, holder, log);
+      const publisher = createStatsPublisher({ kafka: fx.kafka, topic: statsTopic, member: `m${m}`, log });
       stops.push(() => follower.stop(), () => publisher.close());
       return { m, holder, follower, publisher };
     });

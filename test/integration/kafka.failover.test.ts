@@ -4,13 +4,13 @@
  * partitions over after the session timeout and reads from the last committed offset: every input ends
  * up in the output topic, and the records the dead member had half-written appear twice.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Admin, Kafka } from 'kafkajs';
+import { afterAll, expect, it } from 'vitest';
+import type { Kafka } from 'kafkajs';
 import { createKafkaSource } from '../../src/sources/kafka.js';
 import { createKafkaSink } from '../../src/sinks/kafka.js';
 import { ModelHolder } from '../../src/clustering/model-holder.js';
 import { loadModelOrDefault } from '../../src/clustering/load-default.js';
-import { describeKafka, newKafka, randomName, readTopic, testLog, TopicJanitor, waitFor } from '../helpers/kafka.js';
+import { describeKafka, useKafka, randomName, readTopic, testLog, waitFor } from '../helpers/kafka.js';
 import { runMiniPipeline } from '../helpers/mini-pipeline.js';
 import { corpus } from '../helpers/texts.js';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,28 +18,18 @@ import path from 'node:path';
 import { ROOT } from '../helpers/data.js';
 
 describeKafka('Kafka member killed mid-batch', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let janitor: TopicJanitor;
+  const fx = useKafka();
   let child: ChildProcess | undefined;
 
-  beforeAll(async () => {
-    kafka = newKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    janitor = new TopicJanitor(admin);
-  });
 
   afterAll(async () => {
     child?.kill('SIGKILL');
-    await janitor?.cleanup();
-    await admin?.disconnect();
   });
 
   it('loses nothing: the survivor takes the partition over and reprocesses the uncommitted records', async () => {
     const base = randomName('fo');
-    const input = await janitor.create(`${base}.in`, 2);
-    const output = await janitor.create(`${base}.out`, 2);
+    const input = await fx.janitor.create(`${base}.in`, 2);
+    const output = await fx.janitor.create(`${base}.out`, 2);
     const group = randomName('g');
     const brokers = process.env.KAFKA_BROKERS!.split(',');
 
@@ -74,7 +64,7 @@ describeKafka('Kafka member killed mid-batch', () => {
 
     // 30 records on each partition
     const rows = corpus(60, 'f');
-    const p = kafka.producer();
+    const p = fx.kafka.producer();
     await p.connect();
     await p.send({ topic: input, messages: rows.map((r, i) => ({ key: r.id, value: JSON.stringify(r), partition: i % 2 })) });
     await p.disconnect();
@@ -85,7 +75,7 @@ describeKafka('Kafka member killed mid-batch', () => {
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
     child = undefined;
-    const [before] = await admin.fetchOffsets({ groupId: group, topics: [input] });
+    const [before] = await fx.admin.fetchOffsets({ groupId: group, topics: [input] });
     const theirs = before.partitions.find((x) => `${input}/${x.partition}` !== mine)!;
     expect(theirs.offset).toBe('20');
 
@@ -98,12 +88,12 @@ describeKafka('Kafka member killed mid-batch', () => {
     await sink.close();
     expect(processed).toBe(40);
 
-    const msgs = await readTopic(kafka, output, (m) => m.length >= rows.length + 5);
+    const msgs = await readTopic(fx.kafka, output, (m) => m.length >= rows.length + 5);
     const ids = msgs.map((m) => m.key);
     expect(new Set(ids)).toEqual(new Set(rows.map((r) => r.id)));
     // the 5 outputs A wrote before dying were written again by B: at-least-once, nothing lost
     expect(ids.length).toBe(rows.length + 5);
-    const [after] = await admin.fetchOffsets({ groupId: group, topics: [input] });
+    const [after] = await fx.admin.fetchOffsets({ groupId: group, topics: [input] });
     expect(after.partitions.map((x) => x.offset).sort()).toEqual(['30', '30']);
   });
 });

@@ -3,8 +3,8 @@
  * consumer group, classified with the bundled model, and the matching ones written by the Kafka sink to
  * a per-label topic; offsets are committed only after the outputs are acknowledged.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Admin, Kafka } from 'kafkajs';
+import { beforeAll, expect, it } from 'vitest';
+import type { Kafka } from 'kafkajs';
 import { createKafkaSource } from '../../src/sources/kafka.js';
 import { createKafkaSink } from '../../src/sinks/kafka.js';
 import { ModelHolder } from '../../src/clustering/model-holder.js';
@@ -13,52 +13,42 @@ import { Predictor } from '../../src/clustering/predictor.js';
 import { HEADERS } from '../../src/kafka/messages.js';
 import { AppError } from '../../src/errors.js';
 import type { Sink } from '../../src/sinks/types.js';
-import { describeKafka, newKafka, randomName, readTopic, testLog, TopicJanitor } from '../helpers/kafka.js';
+import { describeKafka, useKafka, randomName, readTopic, testLog } from '../helpers/kafka.js';
 import { runMiniPipeline } from '../helpers/mini-pipeline.js';
 import { corpus } from '../helpers/texts.js';
 
 describeKafka('Kafka source -> classify -> Kafka sink', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let janitor: TopicJanitor;
+  const fx = useKafka();
   let holder: ModelHolder;
   const brokers = () => ({ brokers: process.env.KAFKA_BROKERS!.split(',') });
 
   beforeAll(async () => {
-    kafka = newKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    janitor = new TopicJanitor(admin);
     holder = new ModelHolder((await loadModelOrDefault(undefined)).model, 'default');
   });
 
-  afterAll(async () => {
-    await janitor?.cleanup();
-    await admin?.disconnect();
-  });
 
   async function produce(topic: string, rows: Array<{ id: string; text: string; lang: string }>) {
-    const p = kafka.producer();
+    const p = fx.kafka.producer();
     await p.connect();
     await p.send({ topic, messages: rows.map((r) => ({ key: r.id, value: JSON.stringify(r) })) });
     await p.disconnect();
   }
 
   async function committed(group: string, topic: string): Promise<Record<number, string>> {
-    const [t] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const [t] = await fx.admin.fetchOffsets({ groupId: group, topics: [topic] });
     return Object.fromEntries(t.partitions.map((p) => [p.partition, p.offset]));
   }
 
   async function ends(topic: string): Promise<Record<number, string>> {
-    return Object.fromEntries((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+    return Object.fromEntries((await fx.admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
   }
 
   it('writes exactly the Spanish-labelled tweets to tweets.lang.spa, with headers, then commits', async () => {
     const base = randomName('tl');
-    const input = await janitor.create(`${base}.in`, 2);
+    const input = await fx.janitor.create(`${base}.in`, 2);
     const template = `${base}.lang.{label}`;
     const outSpa = `${base}.lang.spa`;
-    janitor.track(outSpa);
+    fx.janitor.track(outSpa);
     const group = randomName('g');
     const rows = corpus(48);
     await produce(input, rows);
@@ -88,7 +78,7 @@ describeKafka('Kafka source -> classify -> Kafka sink', () => {
     expect(source.counters.records).toBe(rows.length);
     expect(sink.counters.topics).toEqual([outSpa]);
 
-    const out = await readTopic(kafka, outSpa, (m) => m.length >= expected.length);
+    const out = await readTopic(fx.kafka, outSpa, (m) => m.length >= expected.length);
     expect(out.map((m) => m.key).sort()).toEqual(expected.map((r) => r.id).sort());
     for (const m of out) {
       const value = JSON.parse(m.value);
@@ -103,8 +93,8 @@ describeKafka('Kafka source -> classify -> Kafka sink', () => {
 
   it('does not commit when the outputs fail; the next member reads those records again', async () => {
     const base = randomName('tl');
-    const input = await janitor.create(`${base}.in`, 1);
-    const output = await janitor.create(`${base}.out`, 1);
+    const input = await fx.janitor.create(`${base}.in`, 1);
+    const output = await fx.janitor.create(`${base}.out`, 1);
     const group = randomName('g');
     await produce(input, corpus(10, 'a'));
 
@@ -128,16 +118,16 @@ describeKafka('Kafka source -> classify -> Kafka sink', () => {
     const sink = createKafkaSink({ topic: output, client: brokers(), log: testLog() });
     await runMiniPipeline({ source: s2, sinks: [sink], holder, batchSize: 100, signal: ac2.signal, onBatch: () => ac2.abort() });
     await sink.close();
-    const out = await readTopic(kafka, output, (m) => m.length >= 10);
+    const out = await readTopic(fx.kafka, output, (m) => m.length >= 10);
     expect(out.map((m) => m.key).sort()).toEqual(corpus(10, 'a').map((r) => r.id).sort());
     expect((await committed(group, input))[0]).toBe('10');
   });
 
   it('resumes from the checkpoint when it is ahead of the committed offset, never behind it', async () => {
-    const input = await janitor.create(`${randomName('tl')}.in`, 1);
+    const input = await fx.janitor.create(`${randomName('tl')}.in`, 1);
     const group = randomName('g');
     await produce(input, corpus(10, 'r'));
-    await admin.setOffsets({ groupId: group, topic: input, partitions: [{ partition: 0, offset: '2' }] });
+    await fx.admin.setOffsets({ groupId: group, topic: input, partitions: [{ partition: 0, offset: '2' }] });
     const first = async (resume: Record<string, string>) => {
       const ac = new AbortController();
       const source = createKafkaSource({ topic: input, groupId: group, client: brokers(), log: testLog() });

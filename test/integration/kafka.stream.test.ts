@@ -3,34 +3,24 @@
  *   tweetlang stream --source kafka:IN --brokers B --group G --lang spa --sink kafka:OUT.lang.{label}
  * and two such members joined to the distributed model with `tweetlang updater`.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { spawnCli } from '../helpers/cli.js';
-import { describeKafka, newKafka, randomName, readTopic, TopicJanitor, waitFor } from '../helpers/kafka.js';
+import { describeKafka, useKafka, randomName, readTopic, waitFor } from '../helpers/kafka.js';
 import { corpus } from '../helpers/texts.js';
 import { loadModelOrDefault } from '../../src/clustering/load-default.js';
 import { Predictor } from '../../src/clustering/predictor.js';
 import { MODEL_HEADERS } from '../../src/distributed/model-topic.js';
 
 describeKafka('tweetlang stream with Kafka', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let janitor: TopicJanitor;
+  const fx = useKafka();
   const children: ChildProcess[] = [];
   const brokers = process.env.KAFKA_BROKERS!;
 
-  beforeAll(async () => {
-    kafka = newKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    janitor = new TopicJanitor(admin);
-  });
 
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    await janitor?.cleanup();
-    await admin?.disconnect();
   });
 
   function start(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -44,7 +34,7 @@ describeKafka('tweetlang stream with Kafka', () => {
   }
 
   async function produce(topic: string, rows: Array<{ id: string; text: string; lang: string }>) {
-    const p = kafka.producer();
+    const p = fx.kafka.producer();
     await p.connect();
     await p.send({ topic, messages: rows.map((r) => ({ key: r.id, value: JSON.stringify(r) })) });
     await p.disconnect();
@@ -52,8 +42,8 @@ describeKafka('tweetlang stream with Kafka', () => {
 
   it('classifies a topic into per-label topics and commits, then stops cleanly on SIGTERM', async () => {
     const base = randomName('st');
-    const input = await janitor.create(`${base}.in`, 2);
-    janitor.track(`${base}.lang.spa`);
+    const input = await fx.janitor.create(`${base}.in`, 2);
+    fx.janitor.track(`${base}.lang.spa`);
     const group = randomName('g');
     const rows = corpus(30, 's');
     const predictor = new Predictor((await loadModelOrDefault(undefined)).model);
@@ -62,11 +52,11 @@ describeKafka('tweetlang stream with Kafka', () => {
     await produce(input, rows);
 
     const m = start(['stream', '--source', `kafka:${input}`, '--brokers', brokers, '--group', group, '--lang', 'spa', '--sink', `kafka:${base}.lang.{label}`, '--create-topics', '--batch-ms', '200']);
-    await waitFor(async () => (await admin.listTopics()).includes(`${base}.lang.spa`), 'the sink to create the output topic', 60_000, 200);
-    const out = await readTopic(kafka, `${base}.lang.spa`, (msgs) => msgs.length >= expected.length, 60_000);
+    await waitFor(async () => (await fx.admin.listTopics()).includes(`${base}.lang.spa`), 'the sink to create the output topic', 60_000, 200);
+    const out = await readTopic(fx.kafka, `${base}.lang.spa`, (msgs) => msgs.length >= expected.length, 60_000);
     expect(out.map((x) => x.key).sort()).toEqual(expected);
     await waitFor(async () => {
-      const [t] = await admin.fetchOffsets({ groupId: group, topics: [input] });
+      const [t] = await fx.admin.fetchOffsets({ groupId: group, topics: [input] });
       return t.partitions.reduce((a, x) => a + Math.max(0, Number(x.offset)), 0) === rows.length;
     }, 'the offsets of every record to be committed', 30_000);
     m.child.kill('SIGTERM');
@@ -76,11 +66,11 @@ describeKafka('tweetlang stream with Kafka', () => {
 
   it('two members and the updater: statistics flow to the updater and new versions back to the members', async () => {
     const base = randomName('dm');
-    const input = await janitor.create(`${base}.in`, 2);
+    const input = await fx.janitor.create(`${base}.in`, 2);
     const statsTopic = `${base}.stats`;
     const modelTopic = `${base}.model`;
-    janitor.track(statsTopic);
-    janitor.track(modelTopic);
+    fx.janitor.track(statsTopic);
+    fx.janitor.track(modelTopic);
     const group = randomName('g');
     const u = start(['updater', '--brokers', brokers, '--stats-topic', statsTopic, '--model-topic', modelTopic, '--create-topics', '--grace', '2s', '--decay', '0.9']);
     await waitFor(() => u.out.stderr.includes('updater: running'), 'the updater to start', 60_000);
@@ -91,7 +81,7 @@ describeKafka('tweetlang stream with Kafka', () => {
     // the updater folds rounds with both members' statistics and publishes versions; members load them
     await waitFor(() => /updater: model version [2-9]/.test(u.out.stderr), 'a folded model version', 60_000);
     await waitFor(() => members.every((x) => /"msg":"loaded a new model version"/.test(x.out.stderr)), 'both members to load a new version', 60_000);
-    const models = await readTopic(kafka, modelTopic, (msgs) => msgs.some((x) => Number(x.headers[MODEL_HEADERS.version]) >= 2), 30_000);
+    const models = await readTopic(fx.kafka, modelTopic, (msgs) => msgs.some((x) => Number(x.headers[MODEL_HEADERS.version]) >= 2), 30_000);
     const newest = models.at(-1)!;
     expect(Number(newest.headers[MODEL_HEADERS.version])).toBeGreaterThanOrEqual(2);
     expect(JSON.parse(newest.headers[MODEL_HEADERS.resume])).toBeTypeOf('object');
