@@ -63,14 +63,18 @@ export function tweetPiece(sentence: string, rng: Rng, max = 140): string {
   return out || words[start];
 }
 
+/** Scripts written without spaces between words. */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
+
 /** A hashtag made from a word of the text (spaced scripts) or a few characters of it (unspaced). */
 export function hashtagFrom(text: string, rng: Rng): string | null {
-  const words = text.split(/[\s\p{P}]+/u).filter((w) => [...w].length >= 4 && [...w].length <= 15 && /^[\p{L}\p{M}]+$/u.test(w));
-  if (words.length > 0) {
+  if (!UNSPACED.test(text)) {
+    // a word of the text; in unspaced scripts a "word" between punctuation is a whole clause
+    const words = text.split(/[\s\p{P}]+/u).filter((w) => [...w].length >= 4 && [...w].length <= 15 && /^[\p{L}\p{M}]+$/u.test(w));
+    if (words.length === 0) return null;
     const w = pick(rng, words);
     return '#' + w[0].toLocaleUpperCase() + w.slice(1);
   }
-  if (/\s/.test(text) && !/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u.test(text)) return null;
   // a run of 3-6 letters (with their combining marks) starting at a letter
   const runs = text.match(/\p{L}[\p{L}\p{M}]{2,}/gu) ?? [];
   if (runs.length === 0) return null;
