@@ -165,6 +165,29 @@ export class Predictor {
     return out;
   }
 
+  /**
+   * `predictBatch` for texts given as UTF-16 code units (how the classifier pool ships them between
+   * threads): text i is units[offs[i] .. offs[i + 1]), for i in [0, offs.length - 1).
+   */
+  predictBatchUnits(units: Uint16Array, offs: Int32Array, out: BatchPredictions = allocBatchPredictions(offs.length - 1), offset = 0): BatchPredictions {
+    const n = offs.length - 1;
+    if (out.cluster.length < offset + n) throw new RangeError('batch output arrays are too short');
+    const text = (i: number) => Buffer.from(units.buffer, units.byteOffset + 2 * offs[i], 2 * (offs[i + 1] - offs[i])).toString('utf16le');
+    const kernel = this.getKernel();
+    if (!kernel) {
+      for (let i = 0; i < n; i++) this.predictInto(text(i), out, offset + i);
+      return out;
+    }
+    for (let from = 0; from < n; ) {
+      let to = from;
+      const start = offs[from];
+      while (to < n && to - from < KERNEL_CHUNK && offs[to] - start < KERNEL_CHUNK_UNITS) to++;
+      for (const i of kernel.classifyUnits(units, offs.subarray(from, to + 1), out, offset + from)) this.predictInto(text(from + i), out, offset + from + i);
+      from = to;
+    }
+    return out;
+  }
+
   /** The JS path for one text, into a batch. */
   private predictInto(text: string, out: BatchPredictions, at: number): void {
     this.scoreText(text);

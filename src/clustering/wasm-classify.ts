@@ -547,8 +547,10 @@ export class WasmClassifier {
   private reserve(cap: number, n: number, units: number) {
     const L = this.L;
     const touch = L.DYN;
-    const val = touch + align(4 * (3 * cap + 8));
-    const i2 = val + align(4 * (3 * cap + 8));
+    // distinct indices: at most one per window (3 per unit), and at most numFeatures
+    const terms = Math.min(3 * cap + 8, L.d + 8);
+    const val = touch + align(4 * terms);
+    const i2 = val + align(4 * terms);
     const i3 = i2 + align(4 * (cap + 8));
     const bufA = i3 + align(4 * (cap + 8));
     const bufB = bufA + align(2 * (cap + 8));
@@ -587,8 +589,8 @@ export class WasmClassifier {
     const a = this.reserve(cap, n, units);
     const buf = this.memory.buffer;
     const offs = new Int32Array(buf, a.offs, n + 1);
-    let pos = 0;
     const bytes = Buffer.from(buf);
+    let pos = 0;
     let long = false;
     for (let i = 0; i < n; i++) {
       offs[i] = pos;
@@ -597,9 +599,51 @@ export class WasmClassifier {
       else pos += bytes.write(s, a.inBase + 2 * pos, 'utf16le') >> 1;
     }
     offs[n] = pos;
+    return this.runBatch(a, n, out, offset, from, prepared, long ? (i) => texts[from + i].length > MAX_KERNEL_TEXT : undefined);
+  }
+
+  /**
+   * `classify` for texts given as UTF-16 code units: text i is units[offs[i] .. offs[i + 1]) for i in
+   * [0, offs.length - 1). Returns the indices (0-based in this batch) left to the JS path.
+   */
+  classifyUnits(units: Uint16Array, offs: Int32Array, out: BatchPredictions, offset: number): number[] {
+    const n = offs.length - 1;
+    let cap = 0;
+    let long = false;
+    for (let i = 0; i < n; i++) {
+      const len = offs[i + 1] - offs[i];
+      if (len > cap) cap = len;
+    }
+    if (cap > MAX_KERNEL_TEXT) {
+      long = true;
+      cap = 0;
+    }
+    const base = offs[0];
+    const total = offs[n] - base;
+    const a = this.reserve(long ? 0 : cap, n, long ? 0 : total);
+    const buf = this.memory.buffer;
+    const ko = new Int32Array(buf, a.offs, n + 1);
+    if (long) ko.fill(0); // every text to the JS path: rare enough not to split the batch
+    else {
+      for (let i = 0; i <= n; i++) ko[i] = offs[i] - base;
+      new Uint16Array(buf, a.inBase, total).set(units.subarray(base, base + total));
+    }
+    return this.runBatch(a, n, out, offset, 0, false, long ? () => true : undefined);
+  }
+
+  private runBatch(
+    a: { offs: number; inBase: number; outC: number; outD: number; outR: number },
+    n: number,
+    out: BatchPredictions,
+    offset: number,
+    from: number,
+    prepared: boolean,
+    toJs?: (i: number) => boolean,
+  ): number[] {
     this.run(prepared ? 1 : 0, n, a.offs, a.inBase, a.outC, a.outD, a.outR);
+    const buf = this.memory.buffer;
     const reasons = new Uint8Array(buf, a.outR, n);
-    if (long) for (let i = 0; i < n; i++) if (texts[from + i].length > MAX_KERNEL_TEXT) reasons[i] = R_JS;
+    if (toJs) for (let i = 0; i < n; i++) if (toJs(i)) reasons[i] = R_JS;
     out.cluster.set(new Int32Array(buf, a.outC, n), offset);
     out.distance.set(new Float64Array(buf, a.outD, n), offset);
     out.reason.set(reasons, offset);
