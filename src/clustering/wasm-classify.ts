@@ -135,7 +135,7 @@ const FAST_MAX_UNITS = Math.floor((LOG_TF_TABLE - 4) / 3);
 /** Accumulator vectors per pass over the non-zeros (they live in registers). */
 const BLOCK = 12;
 
-function scoreWat(L: Layout, model: ClusterModel): string {
+function scoreWat(L: Layout, model: ClusterModel, stage?: KernelStage): string {
   const { kp } = L;
   const { k } = model;
   const cosine = model.distance === 'cosine';
@@ -319,6 +319,7 @@ function scoreWat(L: Layout, model: ClusterModel): string {
   (func $decideFast (param $t i32) (param $pp i32) (param $m i32) (result i32) ${locals}
     ${setup}
     ${passA.join('\n')}
+    ${stage === 'f32' ? 'i32.const 0 return' : ''}
     local.get $sq f64.const 0 f64.eq if
       ;; no weight at all: every distance is 1, score exactly
       local.get $t local.get $pp local.get $m call $decideExact return
@@ -388,12 +389,20 @@ function scoreWat(L: Layout, model: ClusterModel): string {
   }`;
 }
 
+/**
+ * Where a kernel built for measuring stops: after copying texts in and results out (no kernel run),
+ * after clean-up, after counting n-grams, or after the float32 scores (cosine). Its predictions are
+ * then meaningless; the benchmark times these kernels to split the cost per stage.
+ */
+export type KernelStage = 'copy' | 'prepare' | 'count' | 'f32';
+
 interface KernelOptions {
   k: number;
   cosine: boolean;
   cleanup: 'tweet' | 'none';
   lowercase: boolean;
   scan: boolean;
+  stage?: KernelStage;
 }
 
 function moduleWat(L: Layout, model: ClusterModel, o: KernelOptions): string {
@@ -416,7 +425,7 @@ function moduleWat(L: Layout, model: ClusterModel, o: KernelOptions): string {
   ${o.cleanup === 'tweet' && o.scan ? cleanupWat(L, o.lowercase) : ''}
   ${o.cleanup === 'none' && o.lowercase ? lowerOnlyWat(L) : ''}
   ${ngramWat(L, model.features)}
-  ${scoreWat(L, model)}
+  ${scoreWat(L, model, o.stage)}
   ;; one text: mode 0 raw, 1 already prepared (cleaned and lower-cased by the caller)
   (func $one (param $mode i32) (param $src i32) (param $len i32) (result i32) (local $p i32) (local $m i32) (local $t i32)
     local.get $mode if
@@ -424,11 +433,25 @@ function moduleWat(L: Layout, model: ClusterModel, o: KernelOptions): string {
     else
       ${prep(R_JS)}
     end
+    ${o.stage === 'prepare' ? 'i32.const 0 return' : ''}
     local.get $p local.get $m call $count local.tee $t i32.eqz if
       i32.const 0 i32.const -1 i32.store offset=${L.C_RESC}
       i32.const 0 f64.const nan f64.store offset=${L.C_RESD}
       i32.const 1 return
     end
+    ${
+      o.stage === 'count'
+        ? `;; measuring: reset the counts (as the weights would) and stop
+      i32.const 0 i32.load offset=${L.C_TOUCH} local.set $p
+      block $d loop $l
+        local.get $t i32.eqz br_if $d
+        local.get $t i32.const 1 i32.sub local.set $t
+        local.get $p local.get $t i32.const 2 i32.shl i32.add i32.load i32.const 2 i32.shl i32.const 0 i32.store offset=${L.ACC}
+        br $l
+      end end
+      i32.const 0 return`
+        : ''
+    }
     ${
       model.distance === 'cosine'
         ? `local.get $m i32.const ${FAST_MAX_UNITS} i32.lt_u if
@@ -481,6 +504,7 @@ export class WasmClassifier {
   private readonly prep: (src: number, len: number) => number;
   private readonly lowercase: boolean;
   private readonly scan: boolean;
+  private readonly stage?: KernelStage;
   private readonly cleanup: 'tweet' | 'none';
   private nextSlot = 1;
 
@@ -488,16 +512,24 @@ export class WasmClassifier {
    * `centers`: the model's scoring tables (Predictor has them; scoringTables(model) builds them).
    * `scan`: run the clean-up scanner (default: when cleanup.ts's rules are the ones it emulates); without
    * it every text needing tweet clean-up is left to the JS path.
+   * `stage`: for the benchmark only, a kernel that stops early (see KernelStage); its predictions are
+   * meaningless. Leave it out (Predictor does) for the full kernel.
    */
-  constructor(model: ClusterModel, centers: ScoringTables = scoringTables(model), { scan = scannerFitsRules() }: { scan?: boolean } = {}) {
+  constructor(
+    model: ClusterModel,
+    centers: ScoringTables = scoringTables(model),
+    { scan = scannerFitsRules(), stage }: { scan?: boolean; stage?: KernelStage } = {},
+  ) {
     const { k } = model;
+    if (stage === 'f32' && model.distance !== 'cosine') throw new RangeError("kernel stage 'f32' needs a cosine model");
     const d = model.features.numFeatures;
     this.L = layout(k, d);
     const L = this.L;
     const f = model.features;
     this.lowercase = f.lowercase;
     this.cleanup = f.cleanup;
-    const opts: KernelOptions = { k, cosine: model.distance === 'cosine', cleanup: f.cleanup, lowercase: f.lowercase, scan };
+    const opts: KernelOptions = { k, cosine: model.distance === 'cosine', cleanup: f.cleanup, lowercase: f.lowercase, scan, stage };
+    this.stage = stage;
     this.scan = opts.scan;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil((L.DYN + 4 * PAGE) / PAGE), maximum: 65536 });
     const buf = this.memory.buffer;
@@ -640,7 +672,7 @@ export class WasmClassifier {
     prepared: boolean,
     toJs?: (i: number) => boolean,
   ): number[] {
-    this.run(prepared ? 1 : 0, n, a.offs, a.inBase, a.outC, a.outD, a.outR);
+    if (this.stage !== 'copy') this.run(prepared ? 1 : 0, n, a.offs, a.inBase, a.outC, a.outD, a.outR);
     const buf = this.memory.buffer;
     const reasons = new Uint8Array(buf, a.outR, n);
     if (toJs) for (let i = 0; i < n; i++) if (toJs(i)) reasons[i] = R_JS;
