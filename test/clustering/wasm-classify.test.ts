@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_PATH } from '../../src/config.js';
 import { parseModel, type ClusterModel } from '../../src/clustering/model.js';
 import { Predictor, allocBatchPredictions, type BatchPredictions } from '../../src/clustering/predictor.js';
-import { R_JS, WasmClassifier } from '../../src/clustering/wasm-classify.js';
+import { MAX_KERNEL_TEXT, R_JS, WasmClassifier, kernelSupports, type KernelStage } from '../../src/clustering/wasm-classify.js';
 import type { FeatureSettings } from '../../src/features/settings.js';
 import { createRng } from '../../src/linalg/random.js';
 import { loadTexts } from '../../bench/lib/texts.js';
@@ -139,4 +139,90 @@ describe('the WebAssembly classify kernel gives the JS path\'s predictions', () 
     expect(k.classify(texts, 0, texts.length, out, 0)).toEqual([0, 2, 3]);
     expect([...out.reason].map((r) => r === R_JS)).toEqual([true, false, true, true, false]);
   });
+
+  it('special lower-casing and many scripts, under every clean-up and case setting', () => {
+    // İ (lower-cases to two units), Greek final sigma (context-dependent), Kelvin/Ohm signs, ẞ, titlecase
+    // digraphs, astral upper case (Deseret, Adlam), Cherokee, Georgian Mtavruli, and scripts without case
+    const special = [
+      'İstanbul İİ i̇', 'ΟΔΟΣ ΟΔΟΣ. ΣΑΣ Σ ΑΣ1 ΑΣ\u0301 Σ΄', 'ὈΔΥΣΣΕΎΣ', '\u212a\u2126 \u212b', 'STRAẞE ß', 'ǅemal ǄǅǆǇǈ',
+      '𐐀𐐁𐐂 𞤀𞤁', 'ᎠᎡᎢ ꭰꭱ', 'ᲐᲑᲒ აბგ', 'ＡＢＣ ａｂｃ', 'مرحبا بالعالم', 'שלום עולם', '你好世界', '안녕하세요', 'नमस्ते दुनिया',
+      'สวัสดีครับ', 'Привет, МИР', 'ԱՐԱՄ', 'ΐΰ ᾼ ﬁ ŉ', '@İzmir http://İ.com #İ RT: İ', '\ud800İ\udc00Σ',
+    ];
+    const texts = [...special, ...special.map((t) => t.toUpperCase()), ...special.map((t) => `${t} ${t.toLowerCase()}`)];
+    for (const features of [{}, { lowercase: false }, { cleanup: 'none', lowercase: true }, { cleanup: 'none', lowercase: false }] as const) {
+      const model = { ...defaultModel, features: { ...defaultModel.features, ...features } };
+      expectSameAsJs(model, texts);
+    }
+  });
+
+  it('models whose settings the kernel does not support take the JS path', () => {
+    const texts = [...realTexts.filter((_, i) => i % 97 === 0), ...sample(hostileText(30), 100)];
+    const unsupported: Array<Partial<FeatureSettings>> = [{ hash: 'spark2' }, { ngrams: [4] }, { ngrams: [2, 5] }, { ngrams: [1, 2, 3, 4] }];
+    for (const features of unsupported) {
+      const model = randomModel(7, { features });
+      expect(kernelSupports(model), JSON.stringify(features)).toBe(false);
+      expectSameAsJs(model, texts);
+    }
+    // and the settings it does support say so (Predictor builds the kernel for them)
+    expect(kernelSupports(defaultModel)).toBe(true);
+    expect(kernelSupports(randomModel(7, { features: { ngrams: [1, 2, 3] } }))).toBe(true);
+  });
+
+  it('a text longer than the kernel takes goes to the JS path, in predictBatch and predictBatchUnits', () => {
+    const long = longText(MAX_KERNEL_TEXT + 1);
+    const texts = ['hello world', long, realTexts[0]];
+    const out = allocBatchPredictions(texts.length);
+    expect(new WasmClassifier(defaultModel).classify(texts, 0, texts.length, out, 0)).toEqual([1]);
+    const want = expectSameAsJs(defaultModel, texts);
+    expect(want.cluster[1]).toBeGreaterThanOrEqual(0);
+    expectUnitsSameAsJs(defaultModel, texts, 3);
+  });
+
+  it('predictBatchUnits (the pool\'s path) equals the JS path: offsets not from 0, batches past one kernel chunk', () => {
+    const texts = [...realTexts.slice(0, 4500), ...sample(hostileText(), 600), ...sample(partsText, 300), '', '\udc00'];
+    expectUnitsSameAsJs(defaultModel, texts, 17);
+    expectUnitsSameAsJs(randomModel(31, { distance: 'euclidean', k: 5 }), texts.slice(0, 1000), 0);
+  });
+
+  it('kernels built to stop at a bench stage do not change the full kernel of the same model', () => {
+    const texts = realTexts.filter((_, i) => i % 11 === 0);
+    const stages: KernelStage[] = ['copy', 'prepare', 'count', 'f32'];
+    for (const stage of stages) {
+      const out = allocBatchPredictions(texts.length);
+      new WasmClassifier(defaultModel, undefined, { stage }).classify(texts, 0, texts.length, out, 0);
+      // a staged kernel decides no unknown rule (so this test would see it if Predictor's kernel were one)
+      expect(out.reason.every((r) => r <= 1 || r === R_JS), stage).toBe(true);
+    }
+    expect(expectSameAsJs(defaultModel, texts).reason.some((r) => r >= 2)).toBe(true);
+    expect(() => new WasmClassifier(randomModel(3, { distance: 'euclidean' }), undefined, { stage: 'f32' })).toThrow(RangeError);
+  });
 });
+
+/** At least `n` code units of real text. */
+function longText(n: number): string {
+  const parts: string[] = [];
+  for (let len = 0, i = 0; len < n; i++) {
+    parts.push(realTexts[i % realTexts.length]);
+    len += parts[parts.length - 1].length + 1;
+  }
+  return parts.join(' ');
+}
+
+/** predictBatchUnits on the texts as UTF-16 units (starting `lead` units into the array) against the JS path. */
+function expectUnitsSameAsJs(model: ClusterModel, texts: string[], lead: number): void {
+  const total = texts.reduce((a, t) => a + t.length, lead);
+  const units = new Uint16Array(total + 5);
+  const offs = new Int32Array(texts.length + 1);
+  let pos = lead;
+  texts.forEach((t, i) => {
+    offs[i] = pos;
+    for (let j = 0; j < t.length; j++) units[pos + j] = t.charCodeAt(j);
+    pos += t.length;
+  });
+  offs[texts.length] = pos;
+  const got = new Predictor(model).predictBatchUnits(units, offs);
+  const want = new Predictor(model, { kernel: 'js' }).predictBatch(texts);
+  expect(Array.from(got.cluster)).toEqual(Array.from(want.cluster));
+  expect(Array.from(got.reason)).toEqual(Array.from(want.reason));
+  expect(Array.from(got.distance)).toEqual(Array.from(want.distance));
+}
