@@ -1,18 +1,49 @@
 /**
  * Classify: clean-up + featurize + predict with the default model on real texts in memory, one thread
- * (Predictor.predictBatch) and every core (ClassifierPool), against scikit-learn's char-bigram
- * HashingVectorizer + KMeans.predict on the same texts.
+ * (Predictor.predictBatch) and every core (ClassifierPool: worker threads, the main thread only
+ * dispatching), against scikit-learn's char-bigram HashingVectorizer + KMeans.predict on the same texts
+ * in the same run. Also the cost of each stage of the WebAssembly kernel, per text.
  */
 import { availableParallelism } from 'node:os';
 import { ClassifierPool } from '../src/classify/pool.js';
 import { loadModelOrDefault } from '../src/clustering/load-default.js';
-import { Predictor } from '../src/clustering/predictor.js';
+import type { ClusterModel } from '../src/clustering/model.js';
+import { Predictor, allocBatchPredictions } from '../src/clustering/predictor.js';
+import { WasmClassifier, type KernelStage } from '../src/clustering/wasm-classify.js';
 import { CLASSIFY_TEXTS, baseTexts, corpus, peerReps, sklearnClassify } from './lib/corpus.js';
 import { fmtNum, median, samplesMs } from './lib/measure.js';
 import type { BenchContext, BenchModule } from './lib/types.js';
 
 export const CLASSIFY_TARGET_PER_S = 1_000_000;
 export const CLASSIFY_TARGET_RATIO = 20;
+
+const STAGES: ReadonlyArray<[KernelStage | undefined, string]> = [
+  ['copy', 'texts in, results out'],
+  ['prepare', 'clean-up + lower-case'],
+  ['count', 'hash + count n-grams'],
+  ['f32', 'weights + float32 scores'],
+  [undefined, 'exact re-scoring + unknown rules'],
+];
+
+/**
+ * CPU µs per text of each kernel stage: kernels built to stop after a stage, timed in turns on the same
+ * texts, one thread; a stage's cost is the difference to the kernel stopping before it.
+ */
+function stageCosts(model: ClusterModel, texts: readonly string[], reps: number): number[] {
+  const kernels = STAGES.map(([stage]) => new WasmClassifier(model, undefined, { stage }));
+  const out = allocBatchPredictions(texts.length);
+  const cpuNs = (k: WasmClassifier) => {
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < texts.length; i += 4096) k.classify(texts, i, Math.min(texts.length, i + 4096), out, i);
+    const c = process.cpuUsage(c0);
+    return ((c.user + c.system) * 1000) / texts.length;
+  };
+  kernels.forEach(cpuNs);
+  const samples = kernels.map(() => [] as number[]);
+  for (let r = 0; r < Math.max(5, 2 * reps + 1); r++) kernels.forEach((k, i) => samples[i].push(cpuNs(k)));
+  const cum = samples.map(median);
+  return cum.map((v, i) => Math.max(0, (i === 0 ? v : v - cum[i - 1]) / 1000));
+}
 
 async function run(ctx: BenchContext): Promise<void> {
   const { model } = await loadModelOrDefault(undefined);
@@ -53,32 +84,52 @@ async function run(ctx: BenchContext): Promise<void> {
   const singleRate = n / (median(single) / 1000);
   const multiRate = n / (median(multi) / 1000);
   const perCpu = (key: 'single' | 'multi') => (n * ctx.reps * 2) / cpu[key];
-  const cpuNote = (key: 'single' | 'multi') =>
-    `${fmtNum(perCpu(key))} texts per CPU-second${key === 'multi' ? `, i.e. up to ${fmtNum(threads * perCpu(key))}/s with ${threads} idle cores` : ''}`;
+  const base = { bench: 'classify', peerName: 'sklearn HashingVectorizer+KMeans.predict', peer: peerRate } as const;
   ctx.report({
-    bench: 'classify',
+    ...base,
     name: 'classify texts/s, 1 thread',
     unit: 'texts/s',
     ours: singleRate,
-    peer: peerRate,
-    peerName: 'sklearn HashingVectorizer+KMeans.predict',
     ratio: peerRate ? singleRate / peerRate : null,
     target: '',
     pass: null,
-    note: `${cpuNote('single')}; ${note}`,
+    note: `${fmtNum(perCpu('single'))} texts per CPU-second; ${note}`,
   });
   const ratio = peerRate ? multiRate / peerRate : null;
   ctx.report({
-    bench: 'classify',
+    ...base,
     name: `classify texts/s, ${threads} threads (pool)`,
     unit: 'texts/s',
     ours: multiRate,
-    peer: peerRate,
-    peerName: 'sklearn HashingVectorizer+KMeans.predict',
     ratio,
     target: `>= ${fmtNum(CLASSIFY_TARGET_PER_S)}/s and ratio >= ${CLASSIFY_TARGET_RATIO}`,
     pass: multiRate >= CLASSIFY_TARGET_PER_S && (ratio === null || ratio >= CLASSIFY_TARGET_RATIO),
-    note: `${cpuNote('multi')}; ${note}`,
+    note: `${fmtNum(perCpu('multi'))} texts per CPU-second; ${note}`,
+  });
+  const idle = threads * perCpu('multi');
+  ctx.report({
+    ...base,
+    name: `classify texts/s with ${threads} idle cores (pool: texts per CPU-second x ${threads})`,
+    unit: 'texts/s',
+    ours: idle,
+    ratio: peerRate ? idle / peerRate : null,
+    target: '',
+    pass: null,
+    note: 'what the pool would do on cores no other process uses; the machine is shared',
+  });
+  const costs = stageCosts(model, texts.slice(0, ctx.quick ? 20_000 : 50_000), ctx.reps);
+  const total = costs.reduce((a, b) => a + b, 0);
+  ctx.report({
+    bench: 'classify',
+    name: 'classify CPU µs per text by stage, 1 thread (WebAssembly kernel)',
+    unit: 'µs',
+    ours: total,
+    peer: null,
+    peerName: '',
+    ratio: null,
+    target: '',
+    pass: null,
+    note: STAGES.map(([, what], i) => `${what} ${costs[i].toFixed(2)}`).join(', '),
   });
 }
 

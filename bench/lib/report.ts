@@ -54,6 +54,7 @@ export function fmtValue(x: number | null, unit: string): string {
   if (unit === 'ms') return `${fmtNum(x, x < 100 ? 1 : 0)} ms`;
   if (unit === 'MiB') return `${fmtNum(x)} MiB`;
   if (unit === 'req/s') return `${fmtNum(x)} req/s`;
+  if (unit === 'µs') return `${fmtNum(x, 2)} µs`;
   return `${fmtNum(x)}/s`;
 }
 

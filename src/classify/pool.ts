@@ -135,12 +135,13 @@ export class ClassifierPool {
     if (n === 0) return out;
     const { threads, maxChunk, minChunk } = this.opts;
     const size = Math.min(maxChunk, Math.max(minChunk, Math.ceil(n / (threads * 2))));
+    const { units, offs } = shareTexts(texts);
     const parts: Array<Promise<void>> = [];
     for (let start = 0; start < n; start += size) {
       const end = Math.min(n, start + size);
       if (this.queue.length >= this.opts.maxQueued) await this.room();
       const id = this.nextId++;
-      const part = this.submit({ type: 'classify', id, texts: texts.slice(start, end) }).then((m) => {
+      const part = this.submit({ type: 'classify', id, units, offs, start, end }).then((m) => {
         if (m.type !== 'result') throw new AppError('E_CLASSIFY_INTERNAL', `unexpected worker reply ${m.type}`);
         out.cluster.set(m.cluster, start);
         out.distance.set(m.distance, start);
@@ -287,6 +288,23 @@ export class ClassifierPool {
     const slots = this.slots.splice(0);
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
+}
+
+/** The texts as UTF-16 code units in shared memory (see protocol.ts): one write per text, no per-string clone. */
+function shareTexts(texts: readonly string[]): { units: SharedArrayBuffer; offs: SharedArrayBuffer } {
+  let total = 0;
+  for (const t of texts) total += t.length;
+  const units = new SharedArrayBuffer(2 * total);
+  const offs = new SharedArrayBuffer(4 * (texts.length + 1));
+  const o = new Int32Array(offs);
+  const bytes = Buffer.from(units);
+  let pos = 0;
+  for (let i = 0; i < texts.length; i++) {
+    o[i] = pos;
+    pos += bytes.write(texts[i], 2 * pos, 'utf16le') >> 1;
+  }
+  o[texts.length] = pos;
+  return { units, offs };
 }
 
 /** Like Promise.all, but waits for every promise before rejecting with the first failure. */

@@ -31,9 +31,9 @@ port.on('message', (msg: ToWorker) => {
       post({ type: 'model-set', id: msg.id, version: msg.model.version });
       return;
     }
-    const { texts } = msg;
-    const out = allocBatchPredictions(texts.length);
-    predictor.predictBatch(texts, out);
+    const { start, end } = msg;
+    const out = allocBatchPredictions(end - start);
+    predictor.predictBatchUnits(new Uint16Array(msg.units), new Int32Array(msg.offs, 4 * start, end - start + 1), out);
     post({ type: 'result', id: msg.id, cluster: out.cluster, distance: out.distance, reason: out.reason }, [
       out.cluster.buffer as ArrayBuffer,
       out.distance.buffer as ArrayBuffer,

@@ -7,6 +7,8 @@ import { countLetters } from '../features/cleanup.js';
 import { Featurizer } from '../features/featurizer.js';
 import type { SparseVector } from '../linalg/sparse.js';
 import type { ClusterModel, UnknownPolicy } from './model.js';
+import { scoringTables, type ScoringTables } from './scoring-tables.js';
+import { R_JS, WasmClassifier, kernelSupports } from './wasm-classify.js';
 import { wasmSimdAvailable } from './wasm-dots.js';
 import { WasmScorer } from './wasm-scorer.js';
 
@@ -68,9 +70,24 @@ export function batchLabel(model: ClusterModel, b: BatchPredictions, i: number):
   return b.reason[i] === R_NONE ? model.labels[b.cluster[i]] : null;
 }
 
+export interface PredictorOptions {
+  /**
+   * 'auto' (default): batches and single texts go through the WebAssembly classify kernel
+   * (wasm-classify.ts) when this runtime has WebAssembly SIMD and the model's settings allow it;
+   * 'js': always the JS path (the reference the kernel is tested against).
+   */
+  kernel?: 'auto' | 'js';
+}
+
+/** Texts per kernel call (the kernel's input area grows to hold one chunk). */
+const KERNEL_CHUNK = 4096;
+/** Code units per kernel call, roughly: a chunk ends once it holds this many. */
+const KERNEL_CHUNK_UNITS = 1 << 20;
+
 export class Predictor {
   readonly model: ClusterModel;
   readonly featurizer: Featurizer;
+  private readonly tables: ScoringTables;
   /** Centers feature-major: [d][k] (float32 like the model's centers: exact, and half the cache footprint). */
   private readonly ct: Float32Array;
   private readonly cNorm2: Float64Array;
@@ -88,31 +105,18 @@ export class Predictor {
   private rDistance = NaN;
   private rMargin = 0;
   private rReason = R_NONE;
+  /** The classify kernel: undefined until first used, null when not available for this model. */
+  private kernel: WasmClassifier | null | undefined;
+  private readonly one = allocBatchPredictions(1);
 
-  constructor(model: ClusterModel) {
+  constructor(model: ClusterModel, options: PredictorOptions = {}) {
     this.model = model;
+    if (options.kernel === 'js') this.kernel = null;
     this.featurizer = new Featurizer(model.features, model.idf);
     const { k } = model;
     const d = model.features.numFeatures;
-    this.ct = new Float32Array(d * k);
-    this.cNorm2 = new Float64Array(k);
-    this.cNorm = new Float64Array(k);
-    for (let j = 0; j < k; j++) {
-      let s = 0;
-      for (let i = 0; i < d; i++) {
-        const v = model.centers[j * d + i];
-        this.ct[i * k + j] = v;
-        s += v * v;
-      }
-      this.cNorm2[j] = s;
-      this.cNorm[j] = Math.sqrt(s);
-    }
-    const ids = new Map<string, number>();
-    this.labelIds = Int32Array.from(model.labels, (l) => {
-      if (l === null) return -1;
-      if (!ids.has(l)) ids.set(l, ids.size);
-      return ids.get(l)!;
-    });
+    this.tables = scoringTables(model);
+    ({ ct: this.ct, cNorm2: this.cNorm2, cNorm: this.cNorm, labelIds: this.labelIds } = this.tables);
     this.scores = new Float64Array(k);
     this.dist = new Float64Array(k);
     this.adj = new Float64Array(k);
@@ -120,10 +124,21 @@ export class Predictor {
   }
 
   predict(text: string): Prediction {
-    this.scoreText(text);
-    const c = this.rCluster;
+    const b = this.predictBatch([text], this.one);
+    const c = b.cluster[0];
     if (c < 0) return { cluster: null, label: null, distance: null };
-    return { cluster: c, label: this.rReason === R_NONE ? this.model.labels[c] : null, distance: this.rDistance };
+    return { cluster: c, label: b.reason[0] === R_NONE ? this.model.labels[c] : null, distance: b.distance[0] };
+  }
+
+  /** The classify kernel for this model, built on first use (null when unavailable). */
+  private getKernel(): WasmClassifier | null {
+    if (this.kernel === undefined) {
+      this.kernel =
+        wasmSimdAvailable() && kernelSupports(this.model)
+          ? new WasmClassifier(this.model, this.tables)
+          : null;
+    }
+    return this.kernel;
   }
 
   predictDetailed(text: string): DetailedPrediction {
@@ -134,13 +149,51 @@ export class Predictor {
   /** Predicts every text into typed arrays (allocated when `out` is not given); no per-text objects. */
   predictBatch(texts: readonly string[], out: BatchPredictions = allocBatchPredictions(texts.length), offset = 0): BatchPredictions {
     if (out.cluster.length < offset + texts.length) throw new RangeError('batch output arrays are too short');
-    for (let i = 0; i < texts.length; i++) {
-      this.scoreText(texts[i]);
-      out.cluster[offset + i] = this.rCluster;
-      out.distance[offset + i] = this.rDistance;
-      out.reason[offset + i] = this.rReason;
+    const kernel = this.getKernel();
+    if (!kernel) {
+      for (let i = 0; i < texts.length; i++) this.predictInto(texts[i], out, offset + i);
+      return out;
+    }
+    const n = texts.length;
+    for (let from = 0; from < n; ) {
+      let to = from;
+      let units = 0;
+      while (to < n && to - from < KERNEL_CHUNK && units < KERNEL_CHUNK_UNITS) units += texts[to++].length;
+      for (const i of kernel.classify(texts, from, to, out, offset + from)) this.predictInto(texts[i], out, offset + i);
+      from = to;
     }
     return out;
+  }
+
+  /**
+   * `predictBatch` for texts given as UTF-16 code units (how the classifier pool ships them between
+   * threads): text i is units[offs[i] .. offs[i + 1]), for i in [0, offs.length - 1).
+   */
+  predictBatchUnits(units: Uint16Array, offs: Int32Array, out: BatchPredictions = allocBatchPredictions(offs.length - 1), offset = 0): BatchPredictions {
+    const n = offs.length - 1;
+    if (out.cluster.length < offset + n) throw new RangeError('batch output arrays are too short');
+    const text = (i: number) => Buffer.from(units.buffer, units.byteOffset + 2 * offs[i], 2 * (offs[i + 1] - offs[i])).toString('utf16le');
+    const kernel = this.getKernel();
+    if (!kernel) {
+      for (let i = 0; i < n; i++) this.predictInto(text(i), out, offset + i);
+      return out;
+    }
+    for (let from = 0; from < n; ) {
+      let to = from;
+      const start = offs[from];
+      while (to < n && to - from < KERNEL_CHUNK && offs[to] - start < KERNEL_CHUNK_UNITS) to++;
+      for (const i of kernel.classifyUnits(units, offs.subarray(from, to + 1), out, offset + from)) this.predictInto(text(from + i), out, offset + from + i);
+      from = to;
+    }
+    return out;
+  }
+
+  /** The JS path for one text, into a batch. */
+  private predictInto(text: string, out: BatchPredictions, at: number): void {
+    this.scoreText(text);
+    out.cluster[at] = this.rCluster;
+    out.distance[at] = this.rDistance;
+    out.reason[at] = this.rReason;
   }
 
   private lastDetailed(): DetailedPrediction {

@@ -32,11 +32,29 @@ const HASH = /#(?=[\p{L}\p{N}_])/gu;
 const SYMBOLS = /[\p{Extended_Pictographic}\p{So}\p{Sk}\p{Cc}\p{Cf}\u{FE00}-\u{FE0F}\u{1F3FB}-\u{1F3FF}\u20E3]+/gu;
 const SPACES = /\s+/gu;
 
+/**
+ * The rules of tweet clean-up after entity decoding, applied in this order, each to the whole output of
+ * the one before; then the text is trimmed. This list is the one place the rules live: the exact fast
+ * paths (cleanup-fast.ts, and the WebAssembly clean-up scanner, cleanup-scan.ts) check it at load time
+ * and stand aside when it is not the list they were written for.
+ */
+export const TWEET_RULES: ReadonlyArray<readonly [RegExp, string]> = [
+  [URL, ' '],
+  [MENTION, ' '],
+  [RT, ' '],
+  [HASH, ''],
+  [SYMBOLS, ' '],
+  [SPACES, ' '],
+];
+
+/** Entity decoding, the step before TWEET_RULES (only for texts with an `&`). */
+export const ENTITY_RULE: RegExp = ENTITY;
+
 export function cleanTweet(text: string): string {
   let t = text;
   if (t.indexOf('&') >= 0) t = t.replace(ENTITY, decodeEntity);
-  t = t.replace(URL, ' ').replace(MENTION, ' ').replace(RT, ' ').replace(HASH, '').replace(SYMBOLS, ' ');
-  return t.replace(SPACES, ' ').trim();
+  for (const [re, replacement] of TWEET_RULES) t = t.replace(re, replacement);
+  return t.trim();
 }
 
 export function applyCleanup(text: string, mode: CleanupMode, lowercase: boolean): string {
@@ -45,10 +63,15 @@ export function applyCleanup(text: string, mode: CleanupMode, lowercase: boolean
   return t;
 }
 
-// isLetter for every BMP code unit, built once (Unicode \p{L} and \p{M}: combining marks belong to words).
+/** What countLetters counts: a BMP code unit that is a letter or a combining mark (marks belong to words)... */
+export const LETTER_BMP = /[\p{L}\p{M}]/u;
+/** ...and a supplementary code point that is a letter. */
+export const LETTER_ASTRAL = /\p{L}/u;
+
+// isLetter for every BMP code unit, built once.
 const LETTER = (() => {
   const table = new Uint8Array(0x10000);
-  const re = /[\p{L}\p{M}]/u;
+  const re = LETTER_BMP;
   for (let c = 0; c < 0x10000; c++) {
     if (c >= 0xd800 && c <= 0xdfff) continue;
     if (re.test(String.fromCharCode(c))) table[c] = 1;
@@ -63,7 +86,7 @@ export function countLetters(text: string, limit = Infinity): number {
     const c = text.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
       const cp = text.codePointAt(i)!;
-      if (/\p{L}/u.test(String.fromCodePoint(cp))) n++;
+      if (LETTER_ASTRAL.test(String.fromCodePoint(cp))) n++;
       i++;
     } else n += LETTER[c];
   }

@@ -76,7 +76,8 @@ export class Featurizer {
     const { numFeatures, hash, ngrams } = this.settings;
     const acc = this.acc;
     const len = text.length;
-    this.ensureCapacity(len * ngrams.length + ngrams.length);
+    // at most numFeatures distinct indices, plus the slot the branch-free append writes past the last
+    this.ensureCapacity(Math.min(len * ngrams.length + ngrams.length, numFeatures + 1));
     if (this.fast) return this.countFast(text);
     let t = 0;
     const touched = this.touched;

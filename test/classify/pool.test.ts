@@ -6,6 +6,8 @@ import { parseModel, type ClusterModel } from '../../src/clustering/model.js';
 import { Predictor } from '../../src/clustering/predictor.js';
 import { ClassifierPool } from '../../src/classify/pool.js';
 import { crossTexts, loadTexts } from '../../bench/lib/texts.js';
+import fc from 'fast-check';
+import { FUZZ_SEED, hostileText } from '../helpers/hostile.js';
 
 const model = parseModel(readFileSync(DEFAULT_MODEL_PATH, 'utf8'));
 const texts = crossTexts(loadTexts().texts, 3000, 11);
@@ -19,8 +21,9 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close()));
 });
 
+/** The pool's predictions equal the single-thread JS path's (the reference the kernel is held to). */
 function expectSameAsSingleThread(m: ClusterModel, input: string[], got: Awaited<ReturnType<ClassifierPool['classify']>>) {
-  const want = new Predictor(m).predictBatch(input);
+  const want = new Predictor(m, { kernel: 'js' }).predictBatch(input);
   expect(Array.from(got.cluster)).toEqual(Array.from(want.cluster));
   expect(Array.from(got.reason)).toEqual(Array.from(want.reason));
   expect(Array.from(got.distance)).toEqual(Array.from(want.distance));
@@ -29,7 +32,9 @@ function expectSameAsSingleThread(m: ClusterModel, input: string[], got: Awaited
 describe('ClassifierPool', () => {
   it('returns the single-thread predictions in input order, for many concurrent batches of mixed sizes', async () => {
     const p = await pool({ minChunk: 7, maxChunk: 50, maxQueued: 4 });
-    const batches = [texts.slice(0, 1), texts.slice(1, 400), [], texts.slice(400, 1000), ['', '😀', 'a'], texts.slice(1000, 3000)];
+    // hostile texts cross threads as UTF-16 code units: lone surrogates and all; '&' and 'İ' take the JS path in the worker
+    const hostile = fc.sample(hostileText(), { seed: FUZZ_SEED, numRuns: 300 });
+    const batches = [texts.slice(0, 1), texts.slice(1, 400), [], texts.slice(400, 1000), ['', '😀', 'a', '\ud800', 'x\udc00', 'fish &amp; chips', 'İzmir'], hostile, texts.slice(1000, 3000)];
     const results = await Promise.all(batches.map((b) => p.classify(b)));
     batches.forEach((b, i) => expectSameAsSingleThread(model, b, results[i]));
     const s = p.stats();
@@ -68,10 +73,16 @@ describe('ClassifierPool', () => {
   });
 
   it('fails the chunks of a worker that dies with a retriable E_CLASSIFY_WORKER, and replaces the worker', async () => {
-    // a heap limit far below what one huge chunk needs kills the worker mid-chunk
-    const p = await pool({ threads: 1, minChunk: 1_000_000, maxChunk: 1_000_000, resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } });
-    const huge = Array.from({ length: 1_000_000 }, (_, i) => `text number ${i}, long enough that a million of them outgrow the heap limit ${i}`);
-    const err = await p.classify(huge).catch((e: unknown) => e);
+    // Texts reach the workers in shared memory, off their heaps, so a heap limit no longer kills one on
+    // demand: the thread is stopped from outside while its one big chunk is in flight (classify posts
+    // the chunk before its first await).
+    const p = await pool({ threads: 1, minChunk: 1_000_000, maxChunk: 1_000_000 });
+    const huge = Array.from({ length: 300_000 }, (_, i) => texts[i % texts.length]);
+    const pending = p.classify(huge).catch((e: unknown) => e);
+    const slots = (p as unknown as { slots: Array<{ worker: { terminate(): Promise<number> }; inFlight: Map<number, unknown> }> }).slots;
+    expect(slots[0].inFlight.size).toBe(1);
+    await slots[0].worker.terminate();
+    const err = await pending;
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: 'E_CLASSIFY_WORKER', retriable: true });
     const after = await p.classify(texts.slice(0, 50));
