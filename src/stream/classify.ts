@@ -35,7 +35,7 @@ export interface ClassifyOptions {
   onPoolError?: (code: string, message: string) => void;
 }
 
-/** Texts per synchronous chunk on the main thread (about 1 ms of work with the default model). */
+/** Texts per synchronous chunk on the main thread (well under 1 ms of work with the default model). */
 export const CLASSIFY_CHUNK = 128;
 /** Smaller batches are classified on the main thread even with a pool (a round trip costs more). */
 export const POOL_MIN_BATCH = 64;
