@@ -9,6 +9,8 @@ import type { KMeansOptions } from '../../src/clustering/kmeans.js';
 import type { FeatureSettings } from '../../src/features/settings.js';
 import type { SeedingOptions } from '../train.js';
 import { VARIETY_THRESHOLD } from '../background.js';
+import type { AugmentSettings } from '../augment.js';
+import type { WeightingSettings } from '../weighting.js';
 
 export interface Setting {
   name: string;
@@ -25,6 +27,15 @@ export interface Setting {
   dropVarieties?: number;
   labelMinShare?: number;
   unknown: UnknownPolicy;
+  /** Training-time augmentation (training/augment.ts). */
+  augment?: AugmentSettings;
+  /** Seeded centers weigh every kind of text of a language the same. */
+  balanceKinds?: boolean;
+  kindWeights?: Record<string, number>;
+  /** Feature weights other than Spark's IDF (training/weighting.ts). */
+  weighting?: WeightingSettings;
+  /** A text rewrite applied before the featurizer, in training and scoring (to try clean-up rules). */
+  rewrite?: (text: string) => string;
   /** Run scikit-learn's KMeans (training/peers/sklearn_kmeans.py) on these features instead of train(). */
   peer?: 'sklearn';
 }
@@ -83,7 +94,45 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'default-varieties', note: 'the default settings keeping written varieties of known languages (Dari, Jin, Papuan Malay...) as background', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
   { name: 'default-notweets', note: 'domain shift: the default trained without any tweet (web and udhr only), scored on tweets too', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, dropVarieties: VARIETY_THRESHOLD, excludeKinds: ['tweet'], labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
   { name: 'default', note: 'the default settings (src/config.ts), unknown policy included', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, dropVarieties: VARIETY_THRESHOLD, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
+  // tweet register (round 2): each row changes one thing from `default`
+  ...registerSettings(),
 ];
+
+/** "#ConversaComBial" -> "Conversa Com Bial" (a trial rule; the kept one lives in src/features/cleanup.ts). */
+function splitHashtags(t: string): string {
+  return t.replace(/#([\p{L}\p{M}\p{N}_]+)/gu, (_, tag: string) => ' ' + tag.replace(/_/g, ' ').replace(/(\p{Ll})(?=\p{Lu})|(\p{L})(?=\p{N})|(\p{N})(?=\p{L})|(\p{Lu})(?=\p{Lu}\p{Ll})/gu, '$& ') + ' ');
+}
+
+function registerSettings(): Setting[] {
+  const base: Setting = { name: 'default', note: '', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, dropVarieties: VARIETY_THRESHOLD, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown };
+  const aug = (over: Partial<AugmentSettings>): AugmentSettings => ({ fragmentWords: 8, maxFragments: 4, stripAccents: false, background: false, kinds: ['web', 'udhr'], ...over });
+  const wt = (over: Partial<WeightingSettings>): WeightingSettings => ({ balanced: false, backgroundShare: 0, specificity: 0, floor: 0, ...over });
+  const row = (name: string, note: string, over: Partial<Setting>): Setting => ({ ...base, name, note, ...over });
+  return [
+    row('aug-pieces', 'default + 8-word pieces of web/udhr sentences (known languages)', { augment: aug({}) }),
+    row('aug-pieces5', 'default + 5-word pieces', { augment: aug({ fragmentWords: 5, maxFragments: 6 }) }),
+    row('aug-pieces-bg', 'aug-pieces, background sentences too', { augment: aug({ background: true }) }),
+    row('aug-plain', 'default + unaccented copies', { augment: aug({ fragmentWords: 0, stripAccents: true }) }),
+    row('aug-all', 'pieces + unaccented copies, background too', { augment: aug({ background: true, stripAccents: true }) }),
+    row('rw-elong', 'default + runs of 3+ same letter -> 2', { rewrite: (t) => t.replace(/(\p{L})\1{2,}/gu, '$1$1') }),
+    row('rw-digits', 'default + digits removed', { rewrite: (t) => t.replace(/\p{Nd}+/gu, ' ') }),
+    row('rw-hashdrop', 'default + hashtags removed whole', { rewrite: (t) => t.replace(/#[\p{L}\p{N}_]+/gu, ' ') }),
+    row('rw-hashsplit', 'default + hashtags split into words at case changes, digits, _', { rewrite: splitHashtags }),
+    row('rw-hashsplit-aug', 'rw-hashsplit + aug-pieces', { rewrite: splitHashtags, augment: aug({}) }),
+    row('kind-bal', 'default, every kind (tweet, web, udhr) weighs the same in its language center', { balanceKinds: true }),
+    row('kind-bal-aug', 'kind-bal + aug-pieces', { balanceKinds: true, augment: aug({}) }),
+    row('no-udhr', 'default without the udhr sentences of the 20 languages', { excludeKinds: ['udhr'] }),
+    row('kw-udhr05', 'default, udhr sentences weigh 0.5 in the language centers', { kindWeights: { udhr: 0.5 } }),
+    row('kw-tweet05', 'default, tweets weigh 0.5 in the language centers', { kindWeights: { tweet: 0.5 } }),
+    row('kw-tweet025', 'default, tweets weigh 0.25 in the language centers', { kindWeights: { tweet: 0.25 } }),
+    row('w-bal', 'default, IDF with every language weighing the same (background 46%)', { weighting: wt({ balanced: true, backgroundShare: 0.46 }) }),
+    row('w-spec1', 'default, IDF x language specificity (power 1)', { weighting: wt({ specificity: 1 }) }),
+    row('w-spec2', 'default, IDF x language specificity (power 2)', { weighting: wt({ specificity: 2 }) }),
+    row('w-spec05', 'default, IDF x language specificity (power 0.5)', { weighting: wt({ specificity: 0.5 }) }),
+    row('w-spec1-f2', 'default, IDF x (0.2 + 0.8 specificity)', { weighting: wt({ specificity: 1, floor: 0.2 }) }),
+    row('rw-punct', 'default + runs of 2+ punctuation -> first', { rewrite: (t) => t.replace(/(\p{P})\p{P}+/gu, '$1') }),
+  ];
+}
 
 export function settingsNamed(names: readonly string[]): Setting[] {
   if (names.length === 0) return [...SETTINGS];
