@@ -7,19 +7,9 @@
  */
 import { ConfigError } from '../src/errors.js';
 import type { TextRecord } from '../src/io/records.js';
+import type { AugmentSettings } from '../src/clustering/model.js';
 
-export interface AugmentSettings {
-  /** Words per piece (0: no pieces). Texts of unspaced scripts are cut every 3 x this many characters. */
-  fragmentWords: number;
-  /** At most this many pieces per text (its first ones). */
-  maxFragments: number;
-  /** Add a copy without the accents of Latin letters to texts that have some. */
-  stripAccents: boolean;
-  /** Augment texts of languages outside the labelled ones (the unknown-language background) too. */
-  background: boolean;
-  /** Kinds of text that are augmented (tweets already are tweets). */
-  kinds: string[];
-}
+export type { AugmentSettings };
 
 export function validateAugment(a: AugmentSettings): AugmentSettings {
   if (!Number.isInteger(a.fragmentWords) || a.fragmentWords < 0 || a.fragmentWords > 1000) {

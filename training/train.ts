@@ -36,8 +36,6 @@ export interface TrainOptions {
   weighting?: WeightingSettings;
   /** Seeded centers: every kind of text of a language (tweet, web, udhr...) weighs the same in its mean. */
   balanceKinds?: boolean;
-  /** Seeded centers: weight of each text in its language's mean, by kind (default 1). */
-  kindWeights?: Record<string, number>;
   /** Start k-means from per-language seeds; `kmeans.k` is then languages x perLanguage + background. */
   seeding?: SeedingOptions;
   labelMinShare?: number;
@@ -226,6 +224,7 @@ export async function train(input: readonly TextRecord[], opts: TrainOptions): P
   let res: KMeansResult;
   if (opts.seeding) {
     const sd = opts.seeding;
+    const kindWeights = sd.kindWeights;
     const seeds = await labelledSeeds(data, langs, {
       perLanguage: sd.perLanguage,
       background: sd.background,
@@ -234,8 +233,8 @@ export async function train(input: readonly TextRecord[], opts: TrainOptions): P
       seed: kopts.seed,
       rowWeights: opts.balanceKinds
         ? kindBalancedWeights(rows.map((i) => records[i]))
-        : opts.kindWeights
-          ? Float64Array.from(rows, (i) => opts.kindWeights![records[i].kind ?? ''] ?? 1)
+        : kindWeights
+          ? Float64Array.from(rows, (i) => kindWeights[records[i].kind ?? ''] ?? 1)
           : undefined,
     });
     kopts.k = seeds.k;
@@ -286,6 +285,7 @@ export async function train(input: readonly TextRecord[], opts: TrainOptions): P
       languages: hasLangs ? languages : undefined,
       knownLanguages: hasLangs ? [...labelled].sort() : undefined,
       seeding: opts.seeding ? { ...opts.seeding } : undefined,
+      augment: opts.augment ? { ...opts.augment, kinds: [...opts.augment.kinds] } : undefined,
     },
     updates: 0,
     terms: representativeTerms(prepared, features, res.centers, res.k),

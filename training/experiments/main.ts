@@ -95,6 +95,7 @@ async function main(): Promise<void> {
   const results = new Map<string, FoldResult[]>();
   const summaries: Summary[] = [];
   const unseenTweets: UnseenTweetSummary[] = [];
+  const tweetResults = new Map<string, FoldResult[]>();
   try {
     for (const s of settings) {
       const rs: FoldResult[] = [];
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
           log(`${s.name} unseen tweets of ${fd.test[0].lang}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
         }
         unseenTweets.push(summarizeUnseenTweets(s.name, rs, s.unknown, results.get(s.name)));
+        tweetResults.set(s.name, rs);
       }
     }
   } finally {
@@ -151,7 +153,7 @@ async function main(): Promise<void> {
   if (sweepName) {
     const s = settings.find((x) => x.name === sweepName);
     const rs = results.get(sweepName);
-    if (s && rs) out.push('', ...policySweep(s, rs));
+    if (s && rs) out.push('', ...policySweep(s, rs, tweetResults.get(sweepName)));
   }
   if (values['bias-sweep']) {
     const s = settings.find((x) => x.name === values['bias-sweep']);
@@ -239,7 +241,7 @@ function biasSweep(s: Setting, rs: FoldResult[], folds: FoldData[]): string[] {
 }
 
 /** One parameter of the unknown policy at a time around the setting's own policy. */
-function policySweep(s: Setting, rs: FoldResult[]): string[] {
+function policySweep(s: Setting, rs: FoldResult[], tweets?: FoldResult[]): string[] {
   const base = s.unknown;
   const rows: Array<[string, UnknownPolicy]> = [['(setting)', base]];
   for (const m of [0, 2, 3, 4, 5, 6, 8]) rows.push([`minLetters ${m}`, { ...base, minLetters: m }]);
@@ -249,14 +251,19 @@ function policySweep(s: Setting, rs: FoldResult[]): string[] {
   const out = [
     `Unknown policy sweep, setting ${s.name} (one change at a time from ${JSON.stringify(base)}):`,
     '',
-    '| policy | accuracy | min precision | known→unknown | unseen→unknown | unseen sentences | unseen fragments |',
-    '|---|---|---|---|---|---|---|',
+    `| policy | accuracy | min precision | known→unknown | unseen→unknown | unseen sentences | unseen fragments | unseen tweet-like |${tweets ? ' unseen-as-tweets mean | its min precision |' : ''}`,
+    `|---|---|---|---|---|---|---|---|${tweets ? '---|---|' : ''}`,
   ];
   for (const [name, p] of rows) {
     const sm = summarize(s.name, '', rs, p);
     const pc = (x: number | undefined) => (x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
+    let extra = '';
+    if (tweets) {
+      const u = summarizeUnseenTweets(s.name, tweets, p, rs);
+      extra = ` ${u.meanAccuracy.toFixed(3)} | ${u.minPrecision ? `${u.minPrecision.precision.toFixed(3)} ${u.minPrecision.lang}` : '-'} |`;
+    }
     out.push(
-      `| ${name} | ${sm.accuracy.toFixed(3)} | ${sm.minPrecision.precision.toFixed(3)} ${sm.minPrecision.lang} | ${pc(sm.knownUnknown)} | ${pc(sm.unseen.unknownRate ?? undefined)} | ${pc(sm.unseen.byKind.udhr)} | ${pc(sm.unseen.byKind.fragment)} |`,
+      `| ${name} | ${sm.accuracy.toFixed(3)} | ${sm.minPrecision.precision.toFixed(3)} ${sm.minPrecision.lang} | ${pc(sm.knownUnknown)} | ${pc(sm.unseen.unknownRate ?? undefined)} | ${pc(sm.unseen.byKind.udhr)} | ${pc(sm.unseen.byKind.fragment)} | ${pc(sm.unseen.byKind.tweetlike)} |${extra}`,
     );
   }
   return out;

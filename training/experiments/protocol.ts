@@ -122,14 +122,13 @@ export async function runFold(setting: Setting, data: FoldData, tmpDir: string):
   const { model } = await train(records, {
     features: setting.features,
     kmeans: setting.kmeans,
-    seeding: setting.seeding,
+    seeding: setting.seeding && setting.kindWeights ? { ...setting.seeding, kindWeights: setting.kindWeights } : setting.seeding,
     languages: data.languages,
     labelMinShare: setting.labelMinShare ?? 0,
     unknown: setting.unknown,
     augment: setting.augment,
     weighting: setting.weighting,
     balanceKinds: setting.balanceKinds,
-    kindWeights: setting.kindWeights,
   });
   const trainMs = performance.now() - t0;
   return {
