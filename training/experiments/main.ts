@@ -6,7 +6,12 @@
  * other folds (plus, for settings with background centers, the other language groups).
  *
  *   npm run quality -- [--folds 3] [--settings a,b] [--detail default] [--sweep default] [--short default]
+ *                      [--unseen-tweets a,b|all] [--unseen-detail NAME] [--bias-sweep NAME] [--collisions]
  *                      [--json FILE] [--no-sklearn] [--per-other 40] [--seed 1]
+ *
+ * Each fold also scores tweet-like variants (tweet-like.ts) of its web test sentences and of the
+ * held-out languages' sentences. --unseen-tweets runs, for the named settings, the unseen-tweets
+ * protocol (unseen-tweets.ts): each language's tweets scored by a model trained without them.
  *
  * Prints markdown (the tables of docs/QUALITY.md) on stdout and progress on stderr.
  */
