@@ -1,5 +1,5 @@
 /** Flags of `tweetlang train` -> validated TrainOptions (defaults from src/config.ts and the preset). */
-import { DEFAULT_TRAIN, presetNamed } from '../../src/config.js';
+import { DEFAULT_FEATURES, DEFAULT_TRAIN, presetNamed } from '../../src/config.js';
 import { DISTANCES } from '../../src/clustering/distance.js';
 import { ASSIGN_KERNELS } from '../../src/clustering/assign.js';
 import { INIT_MODES } from '../../src/clustering/init.js';
@@ -53,7 +53,9 @@ export const TRAIN_FLAGS_HELP = `Model options (defaults: the "default" preset, 
   --features N             hash buckets, numFeatures (1..${MAX_NUM_FEATURES})
   --ngrams LIST            n-gram sizes over UTF-16 code units, e.g. 2 or 1,2
   --hash NAME              ${HASH_ALGORITHMS.join(' | ')} (spark2 = Spark 2.x legacy murmur tail)
-  --cleanup MODE           ${CLEANUP_MODES.join(' | ')} (tweet: drop URLs, @mentions, RT, emoji, '#')
+  --cleanup MODE           ${CLEANUP_MODES.join(' | ')} (default ${DEFAULT_FEATURES.cleanup})
+                           tweet: drop URLs, @mentions, RT, emoji, the '#' of hashtags;
+                           tweet-nohashtags: the same, but hashtags are dropped whole
   --lowercase, --no-lowercase
   --tf MODE                ${TF_MODES.join(' | ')} (log = 1 + ln(count))
   --idf, --no-idf          weigh by IDF learned from the input
