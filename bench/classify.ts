@@ -9,7 +9,7 @@ import { ClassifierPool } from '../src/classify/pool.js';
 import { loadModelOrDefault } from '../src/clustering/load-default.js';
 import type { ClusterModel } from '../src/clustering/model.js';
 import { Predictor, allocBatchPredictions } from '../src/clustering/predictor.js';
-import { WasmClassifier, type KernelStage } from '../src/clustering/wasm-classify.js';
+import { WasmClassifier, kernelSupports, type KernelStage } from '../src/clustering/wasm-classify.js';
 import { CLASSIFY_TEXTS, baseTexts, corpus, peerReps, sklearnClassify } from './lib/corpus.js';
 import { fmtNum, median, samplesMs } from './lib/measure.js';
 import type { BenchContext, BenchModule } from './lib/types.js';
@@ -117,6 +117,10 @@ async function run(ctx: BenchContext): Promise<void> {
     pass: null,
     note: 'what the pool would do on cores no other process uses; the machine is shared',
   });
+  if (!kernelSupports(model)) {
+    ctx.info(`classify: the WebAssembly kernel does not take this model (clean-up ${model.features.cleanup}): stage costs skipped`);
+    return;
+  }
   const costs = stageCosts(model, texts.slice(0, ctx.quick ? 20_000 : 50_000), ctx.reps);
   const total = costs.reduce((a, b) => a + b, 0);
   ctx.report({

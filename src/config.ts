@@ -4,7 +4,7 @@
  */
 import type { Distance } from './clustering/distance.js';
 import type { InitMode } from './clustering/init.js';
-import type { SeedingSettings, UnknownPolicy } from './clustering/model.js';
+import type { AugmentSettings, SeedingSettings, UnknownPolicy } from './clustering/model.js';
 import { EnvReader } from './config-env.js';
 import { ConfigError } from './errors.js';
 import { SPARK_FEATURES, type FeatureSettings } from './features/settings.js';
@@ -27,7 +27,7 @@ export const DEFAULT_FEATURES: Readonly<FeatureSettings> = Object.freeze({
   numFeatures: 1 << 13,
   hash: 'spark3',
   ngrams: [1, 2, 3],
-  cleanup: 'tweet',
+  cleanup: 'tweet-nohashtags',
   lowercase: true,
   tf: 'log',
   idf: true,
@@ -47,6 +47,8 @@ export interface TrainDefaults {
   labelMinShare: number;
   /** Seeded k-means from labelled texts (null: unsupervised init); k then follows from the seeds. */
   seeding: SeedingSettings | null;
+  /** Training-time augmentation of labelled sentences towards tweet length (null: none). */
+  augment: AugmentSettings | null;
   unknown: UnknownPolicy;
 }
 
@@ -60,8 +62,9 @@ export const DEFAULT_TRAIN: Readonly<TrainDefaults> = Object.freeze({
   seed: 1,
   distance: 'cosine',
   labelMinShare: 0.5,
-  seeding: { perLanguage: 1, background: 20, refine: 0 },
-  unknown: { minLetters: 4, maxDistance: 0.9, minMargin: 0.01, unlabelledBias: 0.02 },
+  seeding: { perLanguage: 1, background: 20, refine: 0, kindWeights: { udhr: 0.25 } },
+  augment: { fragmentWords: 8, maxFragments: 4, stripAccents: false, background: false, kinds: ['web'] },
+  unknown: { minLetters: 4, maxDistance: 0.9, minMargin: 0.005, unlabelledBias: 0.02 },
 });
 
 export interface Preset {
@@ -74,12 +77,12 @@ export const PRESETS: Record<string, Preset> = {
   default: { features: { ...DEFAULT_FEATURES }, train: {}, description: 'best measured settings (docs/QUALITY.md)' },
   spark: {
     features: { ...SPARK_FEATURES },
-    train: { distance: 'euclidean', maxIterations: 20, k: 10, seeding: null, labelMinShare: 0, unknown: { minLetters: 0, maxDistance: null, minMargin: null } },
+    train: { distance: 'euclidean', maxIterations: 20, k: 10, seeding: null, augment: null, labelMinShare: 0, unknown: { minLetters: 0, maxDistance: null, minMargin: null } },
     description: "the Spark reference app: raw bigram counts, 1000 features, euclidean k-means",
   },
   unsupervised: {
-    features: { ...DEFAULT_FEATURES, numFeatures: 1 << 14 },
-    train: { k: 60, seeding: null, labelMinShare: 0.6 },
+    features: { ...DEFAULT_FEATURES, numFeatures: 1 << 14, cleanup: 'tweet' },
+    train: { k: 60, seeding: null, augment: null, labelMinShare: 0.6 },
     description: 'best setting that ignores lang while clustering (k 60, labels merged by language; docs/QUALITY.md row k60-purity)',
   },
 };

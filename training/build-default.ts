@@ -52,7 +52,7 @@ export async function trainDefault(input: DefaultModelInput, createdAt: string, 
   const background = withoutLanguages(input.background, dropped);
   log(`background: ${new Set(background.map((r) => r.lang)).size} languages; left out as written varieties of known ones: ${dropped.map((d) => `${d.lang}~${d.near} ${d.similarity.toFixed(3)}`).join(', ')}`);
   const records = [...input.known, ...background];
-  const { model, used, assignments } = await train(records, {
+  const { model, records: trained, used, assignments } = await train(records, {
     features,
     kmeans: {
       k: DEFAULT_TRAIN.k,
@@ -65,6 +65,7 @@ export async function trainDefault(input: DefaultModelInput, createdAt: string, 
       distance: DEFAULT_TRAIN.distance,
     },
     seeding: DEFAULT_TRAIN.seeding ?? undefined,
+    augment: DEFAULT_TRAIN.augment ?? undefined,
     languages: KNOWN_LANGUAGES,
     labelMinShare: DEFAULT_TRAIN.labelMinShare,
     unknown: { ...DEFAULT_TRAIN.unknown },
@@ -73,7 +74,7 @@ export async function trainDefault(input: DefaultModelInput, createdAt: string, 
   });
   model.samples = Array.from({ length: model.k }, () => []);
   for (let r = 0; r < assignments.length; r++) {
-    const rec = records[used[r]];
+    const rec = trained[used[r]];
     const s = model.samples[assignments[r]];
     if (rec.kind === 'udhr' && s.length < 5) s.push(rec.text);
   }
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
   const corpus = await loadCorpus({ sharedTrain: shared, perOtherLanguage: BACKGROUND_PER_LANGUAGE, seed: 1 });
   const createdAt = process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000).toISOString() : FIXED_DATE;
   const sources = [...corpus.sources, `udhr package, ${corpus.others.size} other languages x ${BACKGROUND_PER_LANGUAGE} sentences (background)`];
-  log(`${describeFeatures(DEFAULT_FEATURES)}; seeding ${JSON.stringify(DEFAULT_TRAIN.seeding)}; unknown ${JSON.stringify(DEFAULT_TRAIN.unknown)}`);
+  log(`${describeFeatures(DEFAULT_FEATURES)}; seeding ${JSON.stringify(DEFAULT_TRAIN.seeding)}; augment ${JSON.stringify(DEFAULT_TRAIN.augment)}; unknown ${JSON.stringify(DEFAULT_TRAIN.unknown)}`);
 
   if (values['holdout-dir']) {
     const dir = values['holdout-dir'];

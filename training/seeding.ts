@@ -23,6 +23,8 @@ export interface SeedOptions {
   seed: number;
   /** Lloyd iterations of each per-language k-means. */
   maxIterations?: number;
+  /** Weight of each row in its language's mean (default 1 each); used when a language has one center. */
+  rowWeights?: Float64Array;
 }
 
 export interface Seeds {
@@ -33,12 +35,17 @@ export interface Seeds {
   seedLabels: Array<string | null>;
 }
 
-/** Mean of the rows, normalised for cosine. */
-function meanRow(data: CsrMatrix, rows: readonly number[], out: Float32Array, j: number, distance: Distance): void {
+/** Mean of the rows (weighted when `weights` is given), normalised for cosine. */
+function meanRow(data: CsrMatrix, rows: readonly number[], out: Float32Array, j: number, distance: Distance, weights?: Float64Array): void {
   const d = data.cols;
   const acc = new Float64Array(d);
-  for (const r of rows) for (let p = data.indptr[r]; p < data.indptr[r + 1]; p++) acc[data.indices[p]] += data.values[p];
-  for (let i = 0; i < d; i++) out[j * d + i] = acc[i] / rows.length;
+  let total = 0;
+  for (const r of rows) {
+    const w = weights ? weights[r] : 1;
+    total += w;
+    for (let p = data.indptr[r]; p < data.indptr[r + 1]; p++) acc[data.indices[p]] += w * data.values[p];
+  }
+  for (let i = 0; i < d; i++) out[j * d + i] = total > 0 ? acc[i] / total : 0;
   if (distance === 'cosine') normalizeRow(out, j, d);
 }
 
@@ -46,7 +53,7 @@ async function groupCenters(data: CsrMatrix, rows: number[], m: number, o: SeedO
   const d = data.cols;
   if (m === 1) {
     const c = new Float32Array(d);
-    meanRow(data, rows, c, 0, o.distance);
+    meanRow(data, rows, c, 0, o.distance, o.rowWeights);
     return c;
   }
   const sub = csrSelect(data, rows);

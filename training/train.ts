@@ -13,6 +13,8 @@ import { assignToCenters } from '../src/clustering/assign.js';
 import { normalizeRow, type Distance } from '../src/clustering/distance.js';
 import { csrNormalizeRows, csrRowsAreUnit } from '../src/linalg/sparse.js';
 import { labelledSeeds } from './seeding.js';
+import { augmentRecords, type AugmentSettings } from './augment.js';
+import { featureWeights, type WeightingSettings } from './weighting.js';
 import type { ClusterModel, SeedingSettings, UnknownPolicy } from '../src/clustering/model.js';
 import type { TextRecord } from '../src/io/records.js';
 import { backendInfo, initBackend } from '../src/linalg/backend.js';
@@ -28,6 +30,12 @@ export interface TrainOptions {
    * model what "unknown" looks like.
    */
   languages?: readonly string[];
+  /** Train on tweet-length pieces and unaccented copies of sentences too (training/augment.ts). */
+  augment?: AugmentSettings;
+  /** Feature weights other than Spark's IDF (training/weighting.ts); needs features.idf. */
+  weighting?: WeightingSettings;
+  /** Seeded centers: every kind of text of a language (tweet, web, udhr...) weighs the same in its mean. */
+  balanceKinds?: boolean;
   /** Start k-means from per-language seeds; `kmeans.k` is then languages x perLanguage + background. */
   seeding?: SeedingOptions;
   labelMinShare?: number;
@@ -44,7 +52,9 @@ export type TrainProgress = { phase: 'featurize'; done: number; total: number } 
 
 export interface TrainResult {
   model: ClusterModel;
-  /** Which input records were clustered (those with at least one feature). */
+  /** The records trained on: the input, then its augmented copies (when `augment` is set). */
+  records: readonly TextRecord[];
+  /** Which of `records` were clustered (those with at least one feature). */
   used: Int32Array;
   assignments: Int32Array;
   kmeans: KMeansResult;
@@ -128,6 +138,25 @@ function representativeTerms(
   return out;
 }
 
+/** Weight of each record so that within a language every kind has the same total weight. */
+export function kindBalancedWeights(records: readonly TextRecord[]): Float64Array {
+  const n = new Map<string, number>();
+  const kinds = new Map<string, Set<string>>();
+  for (const r of records) {
+    const key = `${r.lang ?? ''}\u0000${r.kind ?? ''}`;
+    n.set(key, (n.get(key) ?? 0) + 1);
+    let k = kinds.get(r.lang ?? '');
+    if (!k) kinds.set(r.lang ?? '', (k = new Set()));
+    k.add(r.kind ?? '');
+  }
+  return Float64Array.from(records, (r) => {
+    const lang = r.lang ?? '';
+    let total = 0;
+    for (const k of kinds.get(lang)!) total += n.get(`${lang}\u0000${k}`)!;
+    return total / kinds.get(lang)!.size / n.get(`${lang}\u0000${r.kind ?? ''}`)!;
+  });
+}
+
 /** A k-means result for fixed centers (constrained seeding: no Lloyd iteration). */
 async function seededResult(input: CsrMatrix, seeds: Float32Array, k: number, distance: Distance): Promise<KMeansResult> {
   const d = input.cols;
@@ -153,15 +182,22 @@ async function seededResult(input: CsrMatrix, seeds: Float32Array, k: number, di
   };
 }
 
-export async function train(records: readonly TextRecord[], opts: TrainOptions): Promise<TrainResult> {
+export async function train(input: readonly TextRecord[], opts: TrainOptions): Promise<TrainResult> {
   const started = Date.now();
+  const records = opts.augment
+    ? augmentRecords(input, opts.augment, new Set(opts.languages ?? input.map((r) => r.lang).filter((l): l is string => l !== undefined)))
+    : input;
   const kopts = resolveKMeansOptions(opts.kmeans);
   await initBackend();
   const features = opts.features;
   const base = new Featurizer({ ...features, idf: false });
   const prepared = records.map((r) => base.prepare(r.text));
   let idf: Float32Array | null = null;
-  if (features.idf) {
+  if (features.idf && opts.weighting) {
+    const labelledLangs = new Set(opts.languages ?? records.map((r) => r.lang).filter((l): l is string => l !== undefined));
+    const counts = prepared.map((t) => base.countsOfPrepared(t));
+    idf = featureWeights(counts, records.map((r) => r.lang), labelledLangs, features.numFeatures, opts.weighting);
+  } else if (features.idf) {
     const df = new DocFreq(features.numFeatures);
     for (const t of prepared) df.add(base.countsOfPrepared(t));
     idf = df.idf(opts.idfMinDocFreq ?? 0);
@@ -188,12 +224,18 @@ export async function train(records: readonly TextRecord[], opts: TrainOptions):
   let res: KMeansResult;
   if (opts.seeding) {
     const sd = opts.seeding;
+    const kindWeights = sd.kindWeights;
     const seeds = await labelledSeeds(data, langs, {
       perLanguage: sd.perLanguage,
       background: sd.background,
       languages: labelled,
       distance: kopts.distance,
       seed: kopts.seed,
+      rowWeights: opts.balanceKinds
+        ? kindBalancedWeights(rows.map((i) => records[i]))
+        : kindWeights
+          ? Float64Array.from(rows, (i) => kindWeights[records[i].kind ?? ''] ?? 1)
+          : undefined,
     });
     kopts.k = seeds.k;
     res = sd.refine > 0
@@ -243,10 +285,11 @@ export async function train(records: readonly TextRecord[], opts: TrainOptions):
       languages: hasLangs ? languages : undefined,
       knownLanguages: hasLangs ? [...labelled].sort() : undefined,
       seeding: opts.seeding ? { ...opts.seeding } : undefined,
+      augment: opts.augment ? { ...opts.augment, kinds: [...opts.augment.kinds] } : undefined,
     },
     updates: 0,
     terms: representativeTerms(prepared, features, res.centers, res.k),
     samples,
   };
-  return { model, used, assignments: res.assignments, kmeans: res };
+  return { model, records, used, assignments: res.assignments, kmeans: res };
 }

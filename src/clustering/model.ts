@@ -54,6 +54,22 @@ export interface TrainingStats {
   knownLanguages?: string[];
   /** Seeded k-means from labelled texts, when used (training/seeding.ts). */
   seeding?: SeedingSettings;
+  /** Training-time augmentation, when used (training/augment.ts). */
+  augment?: AugmentSettings;
+}
+
+/** Training-time augmentation towards the register of tweets (training/augment.ts). */
+export interface AugmentSettings {
+  /** Words per piece (0: no pieces). Texts of unspaced scripts are cut every 3 x this many characters. */
+  fragmentWords: number;
+  /** At most this many pieces per text (its first ones). */
+  maxFragments: number;
+  /** Add a copy without the accents of Latin letters to texts that have some. */
+  stripAccents: boolean;
+  /** Augment texts of languages outside the labelled ones (the unknown-language background) too. */
+  background: boolean;
+  /** Kinds of text (the records' `kind`) that are augmented. */
+  kinds: string[];
 }
 
 /** Seeded k-means from labelled texts (training/seeding.ts). */
@@ -64,6 +80,12 @@ export interface SeedingSettings {
   background: number;
   /** Global Lloyd iterations after seeding; 0 keeps the seeds (constrained: each text stays with its language). */
   refine: number;
+  /**
+   * Weight of a text in its language's seed center by its `kind` (tweet, web, udhr...; absent: 1). The
+   * default weighs udhr sentences (legal prose) down, so that languages without tweets are not pulled
+   * towards formal register (docs/QUALITY.md).
+   */
+  kindWeights?: Record<string, number>;
 }
 
 export interface ClusterModel {

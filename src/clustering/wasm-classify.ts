@@ -116,9 +116,13 @@ function layout(k: number, d: number): Layout {
   };
 }
 
+/** The clean-up modes the kernel implements; `tweet-nohashtags` models take the JS path. */
+type KernelCleanup = 'tweet' | 'none';
+const isKernelCleanup = (mode: string): mode is KernelCleanup => mode === 'tweet' || mode === 'none';
+
 /** True when the kernel handles this model (else Predictor runs its JS path). */
 export function kernelSupports(model: ClusterModel): boolean {
-  return ngramWasmSupports(model.features) && typeof WebAssembly === 'object';
+  return isKernelCleanup(model.features.cleanup) && ngramWasmSupports(model.features) && typeof WebAssembly === 'object';
 }
 
 const inc = (l: string, by = 1) => `local.get ${l} i32.const ${by} i32.add local.set ${l}`;
@@ -399,7 +403,7 @@ export type KernelStage = 'copy' | 'prepare' | 'count' | 'f32';
 interface KernelOptions {
   k: number;
   cosine: boolean;
-  cleanup: 'tweet' | 'none';
+  cleanup: KernelCleanup;
   lowercase: boolean;
   scan: boolean;
   stage?: KernelStage;
@@ -505,7 +509,7 @@ export class WasmClassifier {
   private readonly lowercase: boolean;
   private readonly scan: boolean;
   private readonly stage?: KernelStage;
-  private readonly cleanup: 'tweet' | 'none';
+  private readonly cleanup: KernelCleanup;
   private nextSlot = 1;
 
   /**
@@ -526,9 +530,11 @@ export class WasmClassifier {
     this.L = layout(k, d);
     const L = this.L;
     const f = model.features;
+    const cleanup = f.cleanup;
+    if (!isKernelCleanup(cleanup)) throw new RangeError(`the classify kernel has no clean-up mode ${cleanup} (kernelSupports says so)`);
     this.lowercase = f.lowercase;
-    this.cleanup = f.cleanup;
-    const opts: KernelOptions = { k, cosine: model.distance === 'cosine', cleanup: f.cleanup, lowercase: f.lowercase, scan, stage };
+    this.cleanup = cleanup;
+    const opts: KernelOptions = { k, cosine: model.distance === 'cosine', cleanup, lowercase: f.lowercase, scan, stage };
     this.stage = stage;
     this.scan = opts.scan;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil((L.DYN + 4 * PAGE) / PAGE), maximum: 65536 });

@@ -6,7 +6,8 @@
  *
  * Kept in step with cleanup.ts by tests (test/features/cleanup-fast.test.ts): every code unit this
  * table calls safe must survive `cleanTweet` unchanged, and the two paths must agree on real and random
- * texts. When a clean-up rule changes there, the table here changes with it.
+ * texts, in both tweet modes (`#` is a STOP code unit, so hashtags, kept or dropped, never take the
+ * shortcut). When a clean-up rule changes there, the table here changes with it.
  */
 import { applyCleanup, cleanTweet, type CleanupMode } from './cleanup.js';
 
@@ -81,12 +82,12 @@ export function isPlainTweet(text: string): boolean {
 }
 
 /** `cleanTweet`, skipping the regexes when the text is plain. Same result, always. */
-export function cleanTweetFast(text: string): string {
-  return isPlainTweet(text) ? text : cleanTweet(text);
+export function cleanTweetFast(text: string, dropHashtags = false): string {
+  return isPlainTweet(text) ? text : cleanTweet(text, dropHashtags);
 }
 
-/** `applyCleanup` with the plain-text shortcut. Same result, always. */
+/** `applyCleanup` with the plain-text shortcut (both tweet modes: a plain text holds no '#'). Same result, always. */
 export function applyCleanupFast(text: string, mode: CleanupMode, lowercase: boolean): string {
-  if (mode === 'tweet' && isPlainTweet(text)) return lowercase ? text.toLowerCase() : text;
+  if (mode !== 'none' && isPlainTweet(text)) return lowercase ? text.toLowerCase() : text;
   return applyCleanup(text, mode, lowercase);
 }

@@ -1,10 +1,15 @@
 /**
  * Tweet clean-up: removes what carries no language (URLs, @mentions and `@USER` placeholders, RT markers,
  * emoji and symbols, the `#` of hashtags, HTML entities) and collapses whitespace. Pure functions.
+ *
+ * Modes: `tweet` keeps the words of hashtags (`#FelizDomingo` -> `FelizDomingo`); `tweet-nohashtags`
+ * drops hashtags whole. Hashtags name shows, brands and topics, often in English or as run-together
+ * words, whatever the language of the tweet: dropping them raises the precision of every language's feed
+ * (docs/QUALITY.md, row `default-hashtags`). A model keeps the mode it was trained with.
  */
 
-export type CleanupMode = 'none' | 'tweet';
-export const CLEANUP_MODES: readonly CleanupMode[] = ['none', 'tweet'];
+export type CleanupMode = 'none' | 'tweet' | 'tweet-nohashtags';
+export const CLEANUP_MODES: readonly CleanupMode[] = ['none', 'tweet', 'tweet-nohashtags'];
 
 const ENTITY = /&(amp|lt|gt|quot|apos|nbsp|#\d{1,7}|#x[0-9a-f]{1,6});/gi;
 const ENTITY_MAP: Record<string, string> = {
@@ -28,6 +33,8 @@ const MENTION = /@[\p{L}\p{N}_]+/gu;
 // Retweet markers: "RT", "RT:", standing alone.
 const RT = /(?<![\p{L}\p{N}])RT(?![\p{L}\p{N}])\s*:?/gu;
 const HASH = /#(?=[\p{L}\p{N}_])/gu;
+// A whole hashtag: '#' and the letters, marks, digits and '_' that follow.
+const HASHTAG = /#[\p{L}\p{M}\p{N}_]+/gu;
 // Emoji, pictographs, other symbols, joiners and variation selectors, control characters.
 const SYMBOLS = /[\p{Extended_Pictographic}\p{So}\p{Sk}\p{Cc}\p{Cf}\u{FE00}-\u{FE0F}\u{1F3FB}-\u{1F3FF}\u20E3]+/gu;
 const SPACES = /\s+/gu;
@@ -47,18 +54,27 @@ export const TWEET_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [SPACES, ' '],
 ];
 
+/**
+ * Mode `tweet-nohashtags`: TWEET_RULES with the `#`-only rule replaced by one that drops the whole hashtag.
+ * The WebAssembly clean-up scanner emulates TWEET_RULES only: models in this mode take the JS path.
+ */
+export const TWEET_NOHASHTAG_RULES: ReadonlyArray<readonly [RegExp, string]> = TWEET_RULES.map(([re, rep]) =>
+  re === HASH ? ([HASHTAG, ' '] as const) : ([re, rep] as const),
+);
+
 /** Entity decoding, the step before TWEET_RULES (only for texts with an `&`). */
 export const ENTITY_RULE: RegExp = ENTITY;
 
-export function cleanTweet(text: string): string {
+/** Tweet clean-up; `dropHashtags` removes hashtags whole instead of their `#` only. */
+export function cleanTweet(text: string, dropHashtags = false): string {
   let t = text;
   if (t.indexOf('&') >= 0) t = t.replace(ENTITY, decodeEntity);
-  for (const [re, replacement] of TWEET_RULES) t = t.replace(re, replacement);
+  for (const [re, replacement] of dropHashtags ? TWEET_NOHASHTAG_RULES : TWEET_RULES) t = t.replace(re, replacement);
   return t.trim();
 }
 
 export function applyCleanup(text: string, mode: CleanupMode, lowercase: boolean): string {
-  let t = mode === 'tweet' ? cleanTweet(text) : text;
+  let t = mode === 'none' ? text : cleanTweet(text, mode === 'tweet-nohashtags');
   if (lowercase) t = t.toLowerCase();
   return t;
 }

@@ -60,6 +60,9 @@ describe('tweetlang train / predict / inspect / eval', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`Usage: tweetlang ${cmd}`));
     }
+    const train = await runCli(['train', '--help']);
+    expect(train.stdout).toMatch(/--cleanup MODE +none \| tweet \| tweet-nohashtags \(default tweet-nohashtags\)/);
+    expect(train.stdout).toMatch(/tweet-nohashtags: the same, but hashtags are dropped whole/);
     const top = await runCli(['--help']);
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/Commands:/);

@@ -10,7 +10,10 @@ import { createRng } from '../../src/linalg/random.js';
 import { loadTexts } from '../../bench/lib/texts.js';
 import { FUZZ_SEED, hostileText } from '../helpers/hostile.js';
 
-const defaultModel = parseModel(readFileSync(DEFAULT_MODEL_PATH, 'utf8'));
+const bundledModel = parseModel(readFileSync(DEFAULT_MODEL_PATH, 'utf8'));
+// The kernel implements the clean-up modes `tweet` and `none`; the bundled model's `tweet-nohashtags` takes the
+// JS path (checked below). The other tests use the bundled model's centers and settings with clean-up `tweet`.
+const defaultModel: ClusterModel = { ...bundledModel, features: { ...bundledModel.features, cleanup: 'tweet' } };
 const realTexts = loadTexts().texts;
 
 /** The kernel's predictions (Predictor default) against the JS path's: same cluster, same reason, the same distance double. */
@@ -157,12 +160,16 @@ describe('the WebAssembly classify kernel gives the JS path\'s predictions', () 
 
   it('models whose settings the kernel does not support take the JS path', () => {
     const texts = [...realTexts.filter((_, i) => i % 97 === 0), ...sample(hostileText(30), 100)];
-    const unsupported: Array<Partial<FeatureSettings>> = [{ hash: 'spark2' }, { ngrams: [4] }, { ngrams: [2, 5] }, { ngrams: [1, 2, 3, 4] }];
+    const unsupported: Array<Partial<FeatureSettings>> = [{ hash: 'spark2' }, { ngrams: [4] }, { ngrams: [2, 5] }, { ngrams: [1, 2, 3, 4] }, { cleanup: 'tweet-nohashtags' }];
     for (const features of unsupported) {
       const model = randomModel(7, { features });
       expect(kernelSupports(model), JSON.stringify(features)).toBe(false);
       expectSameAsJs(model, texts);
     }
+    // the bundled model drops hashtags whole, which the kernel's clean-up does not: JS path, same predictions
+    expect(kernelSupports(bundledModel)).toBe(false);
+    expect(() => new WasmClassifier(bundledModel)).toThrow(RangeError);
+    expectSameAsJs(bundledModel, [...texts, '#TheVoiceBrasil que saudade', 'RT @a: #1 #só_hoje https://t.co/x bom dia']);
     // and the settings it does support say so (Predictor builds the kernel for them)
     expect(kernelSupports(defaultModel)).toBe(true);
     expect(kernelSupports(randomModel(7, { features: { ngrams: [1, 2, 3] } }))).toBe(true);

@@ -12,7 +12,9 @@ describe('isPlainTweet stays in step with cleanTweet', () => {
     for (let c = 0; c < 0x10000; c++) {
       if (CHAR_CLASS[c] === STOP) continue;
       const ch = String.fromCharCode(c);
-      for (const s of [`a${ch}b`, `${ch}${ch}`, `x ${ch} y`]) if (c !== 0x20 && cleanTweet(s) !== s) bad.push(`U+${c.toString(16)} in ${JSON.stringify(s)}`);
+      for (const s of [`a${ch}b`, `${ch}${ch}`, `x ${ch} y`]) {
+        if (c !== 0x20 && (cleanTweet(s) !== s || cleanTweet(s, true) !== s)) bad.push(`U+${c.toString(16)} in ${JSON.stringify(s)}`);
+      }
     }
     expect(bad.slice(0, 10)).toEqual([]);
   });
@@ -31,6 +33,7 @@ describe('isPlainTweet stays in step with cleanTweet', () => {
     ]) {
       expect(isPlainTweet(s), s).toBe(false);
       expect(cleanTweetFast(s)).toBe(cleanTweet(s));
+      expect(cleanTweetFast(s, true)).toBe(cleanTweet(s, true));
     }
     for (const s of ['Hello world, how are you?', 'Allen Menschen ist die Würde gegeben.', 'Все люди рождаются свободными', '人人生而自由', 'wow, that is hot', 'Rt', 'the http']) {
       expect(isPlainTweet(s), s).toBe(s !== 'the http');
@@ -48,8 +51,12 @@ describe('isPlainTweet stays in step with cleanTweet', () => {
         const s = parts.join('');
         const plain = isPlainTweet(s);
         if (plain) expect(cleanTweet(s)).toBe(s);
+        if (plain) expect(cleanTweet(s, true)).toBe(s);
         expect(cleanTweetFast(s)).toBe(cleanTweet(s));
+        expect(cleanTweetFast(s, true)).toBe(cleanTweet(s, true));
         expect(applyCleanupFast(s, 'tweet', true)).toBe(applyCleanup(s, 'tweet', true));
+        expect(applyCleanupFast(s, 'tweet-nohashtags', true)).toBe(applyCleanup(s, 'tweet-nohashtags', true));
+        expect(applyCleanupFast(s, 'tweet-nohashtags', false)).toBe(applyCleanup(s, 'tweet-nohashtags', false));
         expect(applyCleanupFast(s, 'none', false)).toBe(applyCleanup(s, 'none', false));
       }),
       { numRuns: 5000 },
@@ -59,6 +66,9 @@ describe('isPlainTweet stays in step with cleanTweet', () => {
   it('agrees with cleanTweet on real texts (shared data, or UDHR sentences)', () => {
     const { texts } = loadTexts();
     expect(texts.length).toBeGreaterThan(500);
-    for (const t of texts) if (cleanTweetFast(t) !== cleanTweet(t)) expect.fail(`differs on ${JSON.stringify(t)}`);
+    for (const t of texts) {
+      if (cleanTweetFast(t) !== cleanTweet(t)) expect.fail(`differs on ${JSON.stringify(t)}`);
+      if (cleanTweetFast(t, true) !== cleanTweet(t, true)) expect.fail(`differs (hashtags dropped) on ${JSON.stringify(t)}`);
+    }
   });
 });

@@ -9,7 +9,9 @@ import { TWEET_RULES, applyCleanup } from '../../src/features/cleanup.js';
 import { loadTexts } from '../../bench/lib/texts.js';
 import { FUZZ_SEED, hostileText } from '../helpers/hostile.js';
 
-const defaultModel = parseModel(readFileSync(DEFAULT_MODEL_PATH, 'utf8'));
+const bundledModel = parseModel(readFileSync(DEFAULT_MODEL_PATH, 'utf8'));
+// the scanner emulates clean-up `tweet` (the bundled model's `tweet-nohashtags` takes the JS path)
+const defaultModel: ClusterModel = { ...bundledModel, features: { ...bundledModel.features, cleanup: 'tweet' } };
 const withFeatures = (f: Partial<ClusterModel['features']>): ClusterModel => ({ ...defaultModel, features: { ...defaultModel.features, ...f } });
 
 /** What a declined text may contain: an entity ampersand, or a character whose lower case is not one unit to one unit. */

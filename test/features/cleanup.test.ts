@@ -26,6 +26,15 @@ describe('cleanTweet', () => {
     expect(cleanTweet('# alone')).toBe('# alone');
   });
 
+  it('drops hashtags whole when asked (mode tweet-nohashtags), the # of a lone # stays', () => {
+    expect(cleanTweet('Vamos #FelizDomingo #2024 ya', true)).toBe('Vamos ya');
+    expect(cleanTweet('#biodiversité Les îles #M5S_x, ok #ريال_مدريد', true)).toBe('Les îles , ok');
+    expect(cleanTweet('# alone #', true)).toBe('# alone #');
+    // entities decode first; a link's fragment goes with the link
+    expect(cleanTweet('l&#39;été #été https://x.y/#top fin', true)).toBe("l'été fin");
+    expect(applyCleanup('RT @x: Bom DIA #MasterChefBR 🔥', 'tweet-nohashtags', true)).toBe('bom dia');
+  });
+
   it('drops emoji, skin tones, joiners, variation selectors and other symbols', () => {
     expect(cleanTweet('Bravo 👏🏽👏🏽 ❤️ 👨‍👩‍👧 ok ✔')).toBe('Bravo ok');
     expect(cleanTweet('😂😂😂')).toBe('');

@@ -18,6 +18,7 @@ describe('the bundled default model', async () => {
     expect(model.features).toEqual({ ...DEFAULT_FEATURES });
     expect(model.unknown).toEqual({ ...DEFAULT_TRAIN.unknown });
     expect(model.training?.seeding).toEqual(DEFAULT_TRAIN.seeding);
+    expect(model.training?.augment).toEqual(DEFAULT_TRAIN.augment ?? undefined);
     expect(model.training?.knownLanguages).toEqual([...KNOWN_LANGUAGES]);
   });
 
@@ -48,6 +49,32 @@ describe('the bundled default model', async () => {
     for (const t of ['😂😂😂', '@user https://t.co/abc123', 'RT @user: 🔥🔥', '#1 !!!', 'ok', 'jaj', '2024-05-01 12:00']) {
       expect(predictor.predict(t).label, t).toBeNull();
     }
+  });
+
+  it('labels informal tweets of the languages it has no tweet of (written for this test)', () => {
+    // train.jsonl has tweets in arb deu eng fra ita por spa only: these 13 languages were trained on sentences
+    const tweets: Array<[string, string]> = [
+      ['nld', 'Haha echt niet normaal hoe koud het vandaag is'],
+      ['ind', 'Aku capek bgt hari ini, besok aja ya @user'],
+      ['tgl', 'Hahaha ang kulit mo talaga, sige na nga 😂'],
+      ['tur', 'Bu maçı kaçırmam, akşam görüşürüz @user'],
+      ['pol', 'Nie mogę się doczekać weekendu, w końcu odpoczynek!'],
+      ['pes', 'این فیلم واقعا عالی بود، حتما ببینید'],
+      ['ukr', 'Ну що, хто йде сьогодні на концерт? 🎸'],
+      ['rus', 'блин, опять дождь, никуда не пойду сегодня'],
+      ['hin', 'यार आज बहुत गर्मी है, बाहर मत जाना 😅'],
+      ['kor', '오늘 진짜 너무 피곤하다 ㅋㅋㅋ 내일 보자'],
+      ['tha', 'วันนี้ร้อนมากเลย ไม่อยากออกไปไหนเลย'],
+      ['cmn', '今天天气太好了，我们去公园玩吧 😊'],
+      ['jpn', '今日は本当に疲れたー、早く寝たいな'],
+    ];
+    const wrong = tweets.filter(([lang, t]) => predictor.predict(t).label !== lang).map(([lang]) => lang);
+    expect(wrong.length, `wrong: ${wrong.join(', ')}`).toBeLessThanOrEqual(1);
+  });
+
+  it('reads tweets without their hashtags: hashtags alone carry no feature', () => {
+    expect(predictor.predict('#MasterChefBR #TheNoite #ThrowbackThursday')).toMatchObject({ cluster: null, label: null });
+    expect(predictor.predict('Que saudade de vocês, amanhã a gente se vê #TheVoiceBrasil #ThrowbackThursday').label).toBe('por');
   });
 
   it('labels decorated tweets by their words', () => {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPARK_FEATURES } from '../../src/features/settings.js';
+import { DEFAULT_FEATURES, DEFAULT_TRAIN } from '../../src/config.js';
 import { runCli } from '../helpers/cli.js';
 import { knownLanguageSentences, otherLanguages, udhrSentences } from '../../training/udhr.js';
 
@@ -43,6 +44,10 @@ describe('train + eval end to end (udhr data)', () => {
     const m = JSON.parse(readFileSync(model, 'utf8'));
     expect(m.k).toBe(KNOWN.length + 4);
     expect(m.labels.filter((l: string | null) => l !== null).sort()).toEqual(KNOWN);
+    // the default recipe's register settings are recorded (these texts have no kind: nothing is augmented)
+    expect(m.training.seeding.kindWeights).toEqual(DEFAULT_TRAIN.seeding?.kindWeights);
+    expect(m.training.augment).toEqual(DEFAULT_TRAIN.augment);
+    expect(m.features.cleanup).toBe(DEFAULT_FEATURES.cleanup);
     const e = await runCli(['eval', '--model', model, '--input', path.join(dir, 'test.jsonl'), '--json']);
     expect(e.code).toBe(0);
     const r = JSON.parse(e.stdout).reports.all;
@@ -64,6 +69,7 @@ describe('train + eval end to end (udhr data)', () => {
     expect(m.idf).toBeNull();
     expect(m.training.init).toBe('k-means||');
     expect(m.training.seeding).toBeUndefined();
+    expect(m.training.augment).toBeUndefined();
     const e = await runCli(['eval', '--model', model, '--input', path.join(dir, 'test.jsonl'), '--json']);
     expect(e.code).toBe(0);
     // the reference recipe clusters far worse than the default on the same data

@@ -41,6 +41,16 @@ describe('labelledSeeds', () => {
     expect(Array.from(a.centers)).toEqual(Array.from(b.centers));
   });
 
+  it('weighs rows in their language mean when row weights are given', async () => {
+    // eng rows: (1,0) weight 3 and (1,1) weight 1 -> mean (1, 0.25) -> normalised (4, 1)/sqrt(17)
+    const rowWeights = Float64Array.from([3, 1, 1, 1, 1, 1]);
+    const s = await labelledSeeds(data, langs, { perLanguage: 1, background: 0, languages: new Set(['spa', 'eng']), distance: 'cosine', seed: 1, rowWeights });
+    expect(Array.from(s.centers.subarray(0, 2)).map((x) => +x.toFixed(5))).toEqual([+(4 / Math.sqrt(17)).toFixed(5), +(1 / Math.sqrt(17)).toFixed(5)]);
+    // a language whose rows all weigh 0 gets a zero center rather than NaN
+    const zero = await labelledSeeds(data, langs, { perLanguage: 1, background: 0, languages: new Set(['spa', 'eng']), distance: 'euclidean', seed: 1, rowWeights: Float64Array.from([0, 0, 1, 1, 1, 1]) });
+    expect(Array.from(zero.centers.subarray(0, 6))).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
   it('rejects seeding without labelled texts', async () => {
     await expect(labelledSeeds(data, langs, { perLanguage: 1, background: 0, languages: new Set(['fra']), distance: 'cosine', seed: 1 })).rejects.toMatchObject({
       code: 'E_NO_LABELS',

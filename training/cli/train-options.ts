@@ -1,9 +1,9 @@
 /** Flags of `tweetlang train` -> validated TrainOptions (defaults from src/config.ts and the preset). */
-import { DEFAULT_TRAIN, presetNamed } from '../../src/config.js';
+import { DEFAULT_FEATURES, DEFAULT_TRAIN, presetNamed } from '../../src/config.js';
 import { DISTANCES } from '../../src/clustering/distance.js';
 import { ASSIGN_KERNELS } from '../../src/clustering/assign.js';
 import { INIT_MODES } from '../../src/clustering/init.js';
-import type { SeedingSettings, UnknownPolicy } from '../../src/clustering/model.js';
+import type { AugmentSettings, SeedingSettings, UnknownPolicy } from '../../src/clustering/model.js';
 import { CLEANUP_MODES } from '../../src/features/cleanup.js';
 import { HASH_ALGORITHMS } from '../../src/features/hashing-tf.js';
 import { MAX_NUM_FEATURES, NORM_MODES, TF_MODES, validateFeatureSettings, type FeatureSettings } from '../../src/features/settings.js';
@@ -42,6 +42,8 @@ export const TRAIN_FLAGS: OptionSpec = {
   'max-distance': { type: 'string' },
   'min-margin': { type: 'string' },
   'unlabelled-bias': { type: 'string' },
+  augment: { type: 'boolean' },
+  'no-augment': { type: 'boolean' },
 };
 
 export const TRAIN_FLAGS_HELP = `Model options (defaults: the "default" preset, see docs/QUALITY.md):
@@ -51,7 +53,9 @@ export const TRAIN_FLAGS_HELP = `Model options (defaults: the "default" preset, 
   --features N             hash buckets, numFeatures (1..${MAX_NUM_FEATURES})
   --ngrams LIST            n-gram sizes over UTF-16 code units, e.g. 2 or 1,2
   --hash NAME              ${HASH_ALGORITHMS.join(' | ')} (spark2 = Spark 2.x legacy murmur tail)
-  --cleanup MODE           ${CLEANUP_MODES.join(' | ')} (tweet: drop URLs, @mentions, RT, emoji, '#')
+  --cleanup MODE           ${CLEANUP_MODES.join(' | ')} (default ${DEFAULT_FEATURES.cleanup})
+                           tweet: drop URLs, @mentions, RT, emoji, the '#' of hashtags;
+                           tweet-nohashtags: the same, but hashtags are dropped whole
   --lowercase, --no-lowercase
   --tf MODE                ${TF_MODES.join(' | ')} (log = 1 + ln(count))
   --idf, --no-idf          weigh by IDF learned from the input
@@ -77,6 +81,8 @@ export const TRAIN_FLAGS_HELP = `Model options (defaults: the "default" preset, 
                            (default ${DEFAULT_TRAIN.seeding?.refine ?? 0})
   --languages LIST         languages clusters may be labelled with (default: every "lang" in the input);
                            texts of other languages teach the model what "unknown" looks like
+  --augment, --no-augment  also train on 8-word pieces of labelled web sentences (default: ${DEFAULT_TRAIN.augment ? 'on' : 'off'};
+                           texts whose "kind" is ${(DEFAULT_TRAIN.augment?.kinds ?? ['web']).join(', ')})
   --min-letters N          texts with fewer letters get label null
   --max-distance X         texts farther than X from their center get label null
   --min-margin X           texts within X of another language's center get label null
@@ -92,6 +98,7 @@ export interface ResolvedTrainFlags {
   /** --seeding was given explicitly (no silent fallback to unsupervised init). */
   seedingExplicit: boolean;
   languages: string[] | undefined;
+  augment: AugmentSettings | undefined;
 }
 
 export function resolveTrainFlags(p: Parsed): ResolvedTrainFlags {
@@ -138,14 +145,23 @@ export function resolveTrainFlags(p: Parsed): ResolvedTrainFlags {
     },
     labelMinShare: num(p, 'label-min-share', 0, 1) ?? t.labelMinShare,
     unknown,
+    augment: augmentFlag(p, t.augment),
     ...seedingFlags(p, t.seeding),
   };
+}
+
+function augmentFlag(p: Parsed, preset: AugmentSettings | null): AugmentSettings | undefined {
+  const on = toggle(p, 'augment') ?? preset !== null;
+  if (!on) return undefined;
+  const a = preset ?? DEFAULT_TRAIN.augment;
+  return a ? { ...a, kinds: [...a.kinds] } : undefined;
 }
 
 function seedingFlags(p: Parsed, preset: SeedingSettings | null): Pick<ResolvedTrainFlags, 'seeding' | 'seedingExplicit' | 'languages'> {
   const mode = choice(p, 'seeding', ['labels', 'none'] as const);
   const base = preset ?? { perLanguage: 1, background: 0, refine: 0 };
   const seeding: SeedingSettings = {
+    ...base,
     perLanguage: int(p, 'per-language', 1, 1000) ?? base.perLanguage,
     background: int(p, 'background', 0, 10_000) ?? base.background,
     refine: int(p, 'refine', 0, 100_000) ?? base.refine,

@@ -6,7 +6,12 @@
  * other folds (plus, for settings with background centers, the other language groups).
  *
  *   npm run quality -- [--folds 3] [--settings a,b] [--detail default] [--sweep default] [--short default]
+ *                      [--unseen-tweets a,b|all] [--unseen-detail NAME] [--bias-sweep NAME] [--collisions]
  *                      [--json FILE] [--no-sklearn] [--per-other 40] [--seed 1]
+ *
+ * Each fold also scores tweet-like variants (tweet-like.ts) of its web test sentences and of the
+ * held-out languages' sentences. --unseen-tweets runs, for the named settings, the unseen-tweets
+ * protocol (unseen-tweets.ts): each language's tweets scored by a model trained without them.
  *
  * Prints markdown (the tables of docs/QUALITY.md) on stdout and progress on stderr.
  */
@@ -25,7 +30,11 @@ import { fragment } from './fragment.js';
 import { collisions, ngramCounts } from './collisions.js';
 import { sklearnAvailable } from './peers.js';
 import { rawPredict, runFold, type FoldData, type FoldResult } from './protocol.js';
-import { languageTable, MAIN_KINDS, mainTexts, summarize, TABLE_HEADER, tableRow, type Summary } from './report.js';
+import { applyPolicy, languageTable, MAIN_KINDS, mainTexts, summarize, TABLE_HEADER, tableRow, type Summary } from './report.js';
+import { createRng } from '../../src/linalg/random.js';
+import { labelReport, UNKNOWN } from '../metrics.js';
+import { tweetLike } from './tweet-like.js';
+import { summarizeUnseenTweets, tweetHoldoutFolds, tweetLanguages, unseenTweetDetail, unseenTweetTable, type UnseenTweetSummary } from './unseen-tweets.js';
 import { settingsNamed, type Setting } from './settings.js';
 
 function log(msg: string): void {
@@ -41,6 +50,8 @@ async function main(): Promise<void> {
       sweep: { type: 'string', default: '' },
       short: { type: 'string', default: '' },
       'bias-sweep': { type: 'string', default: '' },
+      'unseen-tweets': { type: 'string', default: '' },
+      'unseen-detail': { type: 'string', default: '' },
       collisions: { type: 'boolean', default: false },
       json: { type: 'string' },
       'no-sklearn': { type: 'boolean', default: false },
@@ -63,6 +74,7 @@ async function main(): Promise<void> {
   const foldOf = stratifiedFolds(corpus.known, folds, seed);
   const groups = languageGroups([...corpus.others.keys()], folds, seed);
   const foldData: FoldData[] = Array.from({ length: folds }, (_, f) => {
+    const likeRng = createRng((seed * 7919 + f) >>> 0);
     const heldOut: TextRecord[] = [];
     for (const lang of groups[f]) {
       for (const r of corpus.others.get(lang)!) {
@@ -71,10 +83,13 @@ async function main(): Promise<void> {
         if (frag !== r.text) heldOut.push({ ...r, text: frag, kind: 'fragment' });
       }
     }
+    for (const r of heldOut.filter((x) => x.kind === 'udhr')) heldOut.push({ ...r, text: tweetLike(r.text, likeRng), kind: 'tweetlike' });
+    const test = corpus.known.filter((_, i) => foldOf[i] === f);
+    for (const r of test.filter((x) => x.kind === 'web')) test.push({ ...r, text: tweetLike(r.text, likeRng), kind: 'tweetlike' });
     return {
       fold: f,
       train: corpus.known.filter((_, i) => foldOf[i] !== f),
-      test: corpus.known.filter((_, i) => foldOf[i] === f),
+      test,
       background: groups.filter((_, g) => g !== f).flatMap((g) => g.flatMap((l) => corpus.others.get(l)!.slice(0, perBackground))),
       heldOut,
       languages: [...KNOWN_LANGUAGES],
@@ -84,6 +99,8 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'tweetlang-quality-'));
   const results = new Map<string, FoldResult[]>();
   const summaries: Summary[] = [];
+  const unseenTweets: UnseenTweetSummary[] = [];
+  const tweetResults = new Map<string, FoldResult[]>();
   try {
     for (const s of settings) {
       const rs: FoldResult[] = [];
@@ -94,6 +111,21 @@ async function main(): Promise<void> {
       }
       results.set(s.name, rs);
       summaries.push(summarize(s.name, s.note, rs, s.unknown, s.peer === undefined));
+    }
+    const names = values['unseen-tweets'] === 'all' ? settings.filter((s) => !s.peer).map((s) => s.name) : values['unseen-tweets'].split(',').filter(Boolean);
+    if (names.length && tweetLanguages(corpus.known).length === 0) log('no tweets in the data: --unseen-tweets skipped');
+    else {
+      const tfolds = tweetHoldoutFolds(corpus, groups, perBackground, [...KNOWN_LANGUAGES]);
+      for (const s of settingsNamed(names)) {
+        const rs: FoldResult[] = [];
+        for (const fd of tfolds) {
+          const t0 = Date.now();
+          rs.push(await runFold(s, fd, tmp));
+          log(`${s.name} unseen tweets of ${fd.test[0].lang}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        }
+        unseenTweets.push(summarizeUnseenTweets(s.name, rs, s.unknown, results.get(s.name)));
+        tweetResults.set(s.name, rs);
+      }
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -113,12 +145,20 @@ async function main(): Promise<void> {
   if (detail) {
     out.push('', `Per language, setting ${detail.name} (${detail.texts} texts):`, '', languageTable(detail));
     out.push('', `Held-out languages labelled unknown, by kind: ${Object.entries(detail.unseen.byKind).map(([k, v]) => `${k} ${(100 * v).toFixed(1)}%`).join(', ')} (${detail.unseen.languages} languages, ${detail.unseen.texts} texts)`);
+    const st = settings.find((x) => x.name === detail.name);
+    const rs = results.get(detail.name);
+    if (st && rs) out.push('', `Tweet-like variants of the held-out web sentences, setting ${detail.name}:`, '', ...tweetLikeTable(rs, st.unknown));
+  }
+  if (unseenTweets.length) {
+    out.push('', 'Tweets of a language never seen as tweets (each language\'s tweets scored by a model trained without them; accuracy per language):', '', ...unseenTweetTable(unseenTweets));
+    const ud = unseenTweets.find((u) => u.name === (values['unseen-detail'] || values.detail)) ?? unseenTweets[unseenTweets.length - 1];
+    out.push('', `Per language, setting ${ud.name}:`, '', ...unseenTweetDetail(ud));
   }
   const sweepName = values.sweep;
   if (sweepName) {
     const s = settings.find((x) => x.name === sweepName);
     const rs = results.get(sweepName);
-    if (s && rs) out.push('', ...policySweep(s, rs));
+    if (s && rs) out.push('', ...policySweep(s, rs, tweetResults.get(sweepName)));
   }
   if (values['bias-sweep']) {
     const s = settings.find((x) => x.name === values['bias-sweep']);
@@ -133,6 +173,29 @@ async function main(): Promise<void> {
   if (values.collisions) out.push('', ...collisionTable(corpus.known.concat([...corpus.others.values()].flat()).map((r) => r.text)));
   process.stdout.write(out.join('\n') + '\n');
   if (values.json) writeFileSync(values.json, JSON.stringify({ settings: settings.map((s) => ({ ...s })), summaries }, null, 1));
+}
+
+/** Per-language accuracy on the tweet-like variants of web sentences (kind tweetlike), pooled over folds. */
+function tweetLikeTable(rs: FoldResult[], policy: UnknownPolicy): string[] {
+  const truth: string[] = [];
+  const predicted: Array<string | null> = [];
+  for (const r of rs) {
+    const labels = applyPolicy(r.known, policy);
+    r.known.kind.forEach((k, i) => {
+      if (k !== 'tweetlike') return;
+      truth.push(r.known.truth[i]);
+      predicted.push(labels[i]);
+    });
+  }
+  const lr = labelReport(predicted, truth);
+  const langs = Object.keys(lr.perLabel).filter((l) => lr.perLabel[l].support > 0);
+  return [
+    `| | all | ${langs.join(' | ')} |`,
+    `|---|---|${langs.map(() => '---|').join('')}`,
+    `| recall | ${lr.accuracy.toFixed(3)} | ${langs.map((l) => lr.perLabel[l].recall.toFixed(3)).join(' | ')} |`,
+    `| precision | | ${langs.map((l) => lr.perLabel[l].precision.toFixed(3)).join(' | ')} |`,
+    `| unknown | ${(100 * lr.unknownRate).toFixed(1)}% | ${langs.map((l) => `${((100 * (lr.confusion[l]?.[UNKNOWN] ?? 0)) / lr.perLabel[l].support).toFixed(1)}%`).join(' | ')} |`,
+  ];
 }
 
 function emptyKinds(test: TextRecord[]) {
@@ -183,7 +246,7 @@ function biasSweep(s: Setting, rs: FoldResult[], folds: FoldData[]): string[] {
 }
 
 /** One parameter of the unknown policy at a time around the setting's own policy. */
-function policySweep(s: Setting, rs: FoldResult[]): string[] {
+function policySweep(s: Setting, rs: FoldResult[], tweets?: FoldResult[]): string[] {
   const base = s.unknown;
   const rows: Array<[string, UnknownPolicy]> = [['(setting)', base]];
   for (const m of [0, 2, 3, 4, 5, 6, 8]) rows.push([`minLetters ${m}`, { ...base, minLetters: m }]);
@@ -193,14 +256,19 @@ function policySweep(s: Setting, rs: FoldResult[]): string[] {
   const out = [
     `Unknown policy sweep, setting ${s.name} (one change at a time from ${JSON.stringify(base)}):`,
     '',
-    '| policy | accuracy | min precision | known→unknown | unseen→unknown | unseen sentences | unseen fragments |',
-    '|---|---|---|---|---|---|---|',
+    `| policy | accuracy | min precision | known→unknown | unseen→unknown | unseen sentences | unseen fragments | unseen tweet-like |${tweets ? ' unseen-as-tweets mean | its min precision |' : ''}`,
+    `|---|---|---|---|---|---|---|---|${tweets ? '---|---|' : ''}`,
   ];
   for (const [name, p] of rows) {
     const sm = summarize(s.name, '', rs, p);
     const pc = (x: number | undefined) => (x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
+    let extra = '';
+    if (tweets) {
+      const u = summarizeUnseenTweets(s.name, tweets, p, rs);
+      extra = ` ${u.meanAccuracy.toFixed(3)} | ${u.minPrecision ? `${u.minPrecision.precision.toFixed(3)} ${u.minPrecision.lang}` : '-'} |`;
+    }
     out.push(
-      `| ${name} | ${sm.accuracy.toFixed(3)} | ${sm.minPrecision.precision.toFixed(3)} ${sm.minPrecision.lang} | ${pc(sm.knownUnknown)} | ${pc(sm.unseen.unknownRate ?? undefined)} | ${pc(sm.unseen.byKind.udhr)} | ${pc(sm.unseen.byKind.fragment)} |`,
+      `| ${name} | ${sm.accuracy.toFixed(3)} | ${sm.minPrecision.precision.toFixed(3)} ${sm.minPrecision.lang} | ${pc(sm.knownUnknown)} | ${pc(sm.unseen.unknownRate ?? undefined)} | ${pc(sm.unseen.byKind.udhr)} | ${pc(sm.unseen.byKind.fragment)} | ${pc(sm.unseen.byKind.tweetlike)} |${extra}`,
     );
   }
   return out;

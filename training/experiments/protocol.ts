@@ -114,26 +114,32 @@ export async function runFold(setting: Setting, data: FoldData, tmpDir: string):
     background = withoutLanguages(background, await udhrVarieties(setting.features, setting.dropVarieties));
   }
   const exclude = new Set(setting.excludeKinds ?? []);
-  const records = [...data.train.filter((r) => !exclude.has(r.kind ?? '')), ...background];
+  const rw = setting.rewrite;
+  const rewrite = (rs: readonly TextRecord[]): TextRecord[] => (rw ? rs.map((r) => ({ ...r, text: rw(r.text) })) : [...rs]);
+  const records = rewrite([...data.train.filter((r) => !exclude.has(r.kind ?? '')), ...background]);
+  const test = rewrite(data.test);
   const t0 = performance.now();
   const { model } = await train(records, {
     features: setting.features,
     kmeans: setting.kmeans,
-    seeding: setting.seeding,
+    seeding: setting.seeding && setting.kindWeights ? { ...setting.seeding, kindWeights: setting.kindWeights } : setting.seeding,
     languages: data.languages,
     labelMinShare: setting.labelMinShare ?? 0,
     unknown: setting.unknown,
+    augment: setting.augment,
+    weighting: setting.weighting,
+    balanceKinds: setting.balanceKinds,
   });
   const trainMs = performance.now() - t0;
   return {
     setting: setting.name,
     fold: data.fold,
     k: model.k,
-    known: rawPredict(model, data.test),
-    others: rawPredict(model, data.heldOut),
+    known: rawPredict(model, test),
+    others: rawPredict(model, rewrite(data.heldOut)),
     trainMs,
-    predictPerSecond: predictSpeed(model, data.test.slice(0, 2000).map((r) => r.text)),
+    predictPerSecond: predictSpeed(model, test.slice(0, 2000).map((r) => r.text)),
     model,
-    testTexts: data.test.map((r) => r.text),
+    testTexts: test.map((r) => r.text),
   };
 }

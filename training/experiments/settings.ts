@@ -9,6 +9,8 @@ import type { KMeansOptions } from '../../src/clustering/kmeans.js';
 import type { FeatureSettings } from '../../src/features/settings.js';
 import type { SeedingOptions } from '../train.js';
 import { VARIETY_THRESHOLD } from '../background.js';
+import type { AugmentSettings } from '../augment.js';
+import type { WeightingSettings } from '../weighting.js';
 
 export interface Setting {
   name: string;
@@ -25,6 +27,15 @@ export interface Setting {
   dropVarieties?: number;
   labelMinShare?: number;
   unknown: UnknownPolicy;
+  /** Training-time augmentation (training/augment.ts). */
+  augment?: AugmentSettings;
+  /** Seeded centers weigh every kind of text of a language the same. */
+  balanceKinds?: boolean;
+  kindWeights?: Record<string, number>;
+  /** Feature weights other than Spark's IDF (training/weighting.ts). */
+  weighting?: WeightingSettings;
+  /** A text rewrite applied before the featurizer, in training and scoring (to try clean-up rules). */
+  rewrite?: (text: string) => string;
   /** Run scikit-learn's KMeans (training/peers/sklearn_kmeans.py) on these features instead of train(). */
   peer?: 'sklearn';
 }
@@ -79,11 +90,60 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'bg40-4g', note: 'bg40 with 1,2,3,4-grams', features: f({ ngrams: [1, 2, 3, 4] }, tri), kmeans: cosine(), seeding: seeded({ perLanguage: 1, background: 40, refine: 0 }), background: true, unknown: NO_UNKNOWN },
   { name: 'bg40-refine5', note: 'bg40, then 5 free Lloyd iterations', features: tri, kmeans: cosine(), seeding: seeded({ perLanguage: 1, background: 40, refine: 5 }), background: true, unknown: NO_UNKNOWN },
   { name: 'bg40-f64k', note: 'bg40 with 65536 features', features: f({ numFeatures: 1 << 16 }, tri), kmeans: cosine(), seeding: seeded({ perLanguage: 1, background: 40, refine: 0 }), background: true, unknown: NO_UNKNOWN },
-  { name: 'default-open', note: 'the default settings without the unknown policy (no minLetters, maxDistance, minMargin)', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, dropVarieties: VARIETY_THRESHOLD, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: NO_UNKNOWN },
-  { name: 'default-varieties', note: 'the default settings keeping written varieties of known languages (Dari, Jin, Papuan Malay...) as background', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
-  { name: 'default-notweets', note: 'domain shift: the default trained without any tweet (web and udhr only), scored on tweets too', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, dropVarieties: VARIETY_THRESHOLD, excludeKinds: ['tweet'], labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
-  { name: 'default', note: 'the default settings (src/config.ts), unknown policy included', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, background: true, dropVarieties: VARIETY_THRESHOLD, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
+  { name: 'default-open', note: 'the default settings without the unknown policy (no minLetters, maxDistance, minMargin)', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, augment: DEFAULT_TRAIN.augment ?? undefined, background: true, dropVarieties: VARIETY_THRESHOLD, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: NO_UNKNOWN },
+  { name: 'default-varieties', note: 'the default settings keeping written varieties of known languages (Dari, Jin, Papuan Malay...) as background', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, augment: DEFAULT_TRAIN.augment ?? undefined, background: true, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
+  { name: 'default-notweets', note: 'domain shift: the default trained without any tweet (web and udhr only), scored on tweets too', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, augment: DEFAULT_TRAIN.augment ?? undefined, background: true, dropVarieties: VARIETY_THRESHOLD, excludeKinds: ['tweet'], labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
+  { name: 'default', note: 'the default settings (src/config.ts), unknown policy included', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding: DEFAULT_TRAIN.seeding ?? undefined, augment: DEFAULT_TRAIN.augment ?? undefined, background: true, dropVarieties: VARIETY_THRESHOLD, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown },
+  // tweet register (round 2): each row changes one thing from `default`
+  ...registerSettings(),
 ];
+
+/** "#ConversaComBial" -> "Conversa Com Bial" (a trial rule, not kept). */
+function splitHashtags(t: string): string {
+  return t.replace(/#([\p{L}\p{M}\p{N}_]+)/gu, (_, tag: string) => ' ' + tag.replace(/_/g, ' ').replace(/(\p{Ll})(?=\p{Lu})|(\p{L})(?=\p{N})|(\p{N})(?=\p{L})|(\p{Lu})(?=\p{Lu}\p{Ll})/gu, '$& ') + ' ');
+}
+
+function collapseRuns(t: string): string {
+  return t.replace(/(\p{L})\1{2,}/gu, '$1$1');
+}
+
+function registerSettings(): Setting[] {
+  const seeding = DEFAULT_TRAIN.seeding ?? undefined;
+  const augment = DEFAULT_TRAIN.augment ?? undefined;
+  const base: Setting = { name: 'default', note: '', features: best, kmeans: cosine(DEFAULT_TRAIN.k), seeding, augment, background: true, dropVarieties: VARIETY_THRESHOLD, labelMinShare: DEFAULT_TRAIN.labelMinShare, unknown: DEFAULT_TRAIN.unknown };
+  const aug = (over: Partial<AugmentSettings>): AugmentSettings => ({ ...(augment ?? { fragmentWords: 8, maxFragments: 4, stripAccents: false, background: false, kinds: ['web'] }), ...over });
+  const wt = (over: Partial<WeightingSettings>): WeightingSettings => ({ balanced: false, backgroundShare: 0, specificity: 0, floor: 0, ...over });
+  const row = (name: string, note: string, over: Partial<Setting>): Setting => ({ ...base, name, note, ...over });
+  const round1Seeding = seeding ? { perLanguage: seeding.perLanguage, background: seeding.background, refine: seeding.refine } : undefined;
+  return [
+    // the first-round default, as it was: the "before" of round 2
+    row('round1', 'the first-round default: hashtag words kept, udhr weigh 1, no pieces, minMargin 0.01', {
+      features: f({ cleanup: 'tweet' }, best), seeding: round1Seeding, augment: undefined, unknown: { ...DEFAULT_TRAIN.unknown, minMargin: 0.01 },
+    }),
+    // one round-2 change taken back at a time
+    row('default-hashtags', 'default, hashtag words kept (cleanup tweet instead of tweet-nohashtags)', { features: f({ cleanup: 'tweet' }, best) }),
+    row('default-udhr1', 'default, udhr sentences weigh 1 in the language centers (not 0.25)', { seeding: round1Seeding }),
+    row('default-nopieces', 'default without the 8-word pieces of web sentences', { augment: undefined }),
+    row('default-margin01', 'default with minMargin 0.01 (the first-round value)', { unknown: { ...DEFAULT_TRAIN.unknown, minMargin: 0.01 } }),
+    // tried, not kept: clean-up rules (as text rewrites before the featurizer)
+    row('try-elong', 'default + runs of 3+ same letter -> 2 ("loooove" -> "loove", "kkkkk" -> "kk")', { rewrite: collapseRuns }),
+    row('try-digits', 'default + digits removed', { rewrite: (t) => t.replace(/\p{Nd}+/gu, ' ') }),
+    row('try-punct', 'default + runs of 2+ punctuation -> the first', { rewrite: (t) => t.replace(/(\p{P})\p{P}+/gu, '$1') }),
+    row('try-hashsplit', 'default-hashtags + hashtags split into words ("#ConversaComBial" -> "Conversa Com Bial")', { features: f({ cleanup: 'tweet' }, best), rewrite: splitHashtags }),
+    // tried, not kept: augmentation variants
+    row('try-pieces5', 'default, 6 pieces of 5 words instead of 4 of 8', { augment: aug({ fragmentWords: 5, maxFragments: 6 }) }),
+    row('try-pieces-udhr', 'default, pieces of udhr sentences too', { augment: aug({ kinds: ['web', 'udhr'] }) }),
+    row('try-pieces-bg', 'default, pieces of the background sentences too', { augment: aug({ kinds: ['web', 'udhr'], background: true }) }),
+    row('try-plain', 'default + unaccented copies of web and udhr sentences', { augment: aug({ stripAccents: true, kinds: ['web', 'udhr'] }) }),
+    // tried, not kept: centers and weights
+    row('try-udhr0', 'default, udhr sentences weigh 0 in the language centers (IDF still sees them)', { kindWeights: { udhr: 0 } }),
+    row('try-tweet05', 'default, tweets weigh 0.5 in the language centers', { kindWeights: { udhr: 0.25, tweet: 0.5 } }),
+    row('try-kind-bal', 'default, every kind (tweet, web, udhr, pieces) weighs the same in its language center', { balanceKinds: true }),
+    row('try-idf-bal', 'default, IDF fitted with every language weighing the same', { weighting: wt({ balanced: true, backgroundShare: 0.46 }) }),
+    row('try-idf-spec', 'default, IDF x language specificity of each feature', { weighting: wt({ specificity: 1 }) }),
+    row('try-f16k', 'default with 16384 features', { features: f({ numFeatures: 1 << 14 }, best) }),
+  ];
+}
 
 export function settingsNamed(names: readonly string[]): Setting[] {
   if (names.length === 0) return [...SETTINGS];
