@@ -13,6 +13,7 @@
 import { backendInfo, tf } from '../linalg/backend.js';
 import { csrDensify, csrRowNorms2, type CsrMatrix } from '../linalg/sparse.js';
 import type { Distance } from './distance.js';
+import { sparseDotsFeatureMajor } from '../linalg/sparse-dots.js';
 
 /** Dense chunks are kept near this many bytes. */
 export const CHUNK_BYTES = 64 * 1024 * 1024;
@@ -136,31 +137,7 @@ export function assignSparseRange(
   for (let r = start; r < end; r++) {
     const a = indptr[r];
     const b = indptr[r + 1];
-    // four centers per pass over the row, sums in locals
-    let j = 0;
-    for (; j + 4 <= k; j += 4) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let p = a; p < b; p++) {
-        const x = values[p];
-        const o = indices[p] * k + j;
-        s0 += x * ct[o];
-        s1 += x * ct[o + 1];
-        s2 += x * ct[o + 2];
-        s3 += x * ct[o + 3];
-      }
-      dots[j] = s0;
-      dots[j + 1] = s1;
-      dots[j + 2] = s2;
-      dots[j + 3] = s3;
-    }
-    for (; j < k; j++) {
-      let s = 0;
-      for (let p = a; p < b; p++) s += values[p] * ct[indices[p] * k + j];
-      dots[j] = s;
-    }
+    sparseDotsFeatureMajor(indices, values, a, b, ct, k, dots);
     const best = pickNearest(dots, 0, k, euclid, euclid ? norms2![r] : 0, cn2, nearestDistance);
     let dist = nearestDistance[0];
     if (!(dist > 0)) dist = 0;

@@ -11,6 +11,7 @@ import { scoringTables, type ScoringTables } from './scoring-tables.js';
 import { R_JS, WasmClassifier, kernelSupports } from './wasm-classify.js';
 import { wasmSimdAvailable } from './wasm-dots.js';
 import { WasmScorer } from './wasm-scorer.js';
+import { sparseDotsFeatureMajor } from '../linalg/sparse-dots.js';
 
 export interface Prediction {
   /** Nearest cluster; null when the text has no features at all. */
@@ -215,36 +216,7 @@ export class Predictor {
 
   /** Dot products with every center in JS (when WebAssembly SIMD is missing or the vector is very long). */
   private scoreJs(indices: Int32Array, values: Float32Array, nnz: number): Float64Array {
-    const k = this.model.k;
-    const scores = this.scores;
-    const ct = this.ct;
-    // four clusters per pass with the sums in locals (about twice as fast as one pass updating scores[]);
-    // each sum still adds the terms in the vector's order
-    let j = 0;
-    for (; j + 4 <= k; j += 4) {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let p = 0; p < nnz; p++) {
-        const x = values[p];
-        const b = indices[p] * k + j;
-        s0 += x * ct[b];
-        s1 += x * ct[b + 1];
-        s2 += x * ct[b + 2];
-        s3 += x * ct[b + 3];
-      }
-      scores[j] = s0;
-      scores[j + 1] = s1;
-      scores[j + 2] = s2;
-      scores[j + 3] = s3;
-    }
-    for (; j < k; j++) {
-      let s = 0;
-      for (let p = 0; p < nnz; p++) s += values[p] * ct[indices[p] * k + j];
-      scores[j] = s;
-    }
-    return scores;
+    return sparseDotsFeatureMajor(indices, values, 0, nnz, this.ct, this.model.k, this.scores);
   }
 
   /** Nearest center of the sparse vector (indices, values)[0..nnz) in any order; sets the r* fields. */

@@ -14,33 +14,10 @@
  *   `sums` ([k][d], rowBytes = 8d) as asg (int32 per row, indexed like ip) says; the same additions in
  *   the same order as assign.ts's addClusterSums.
  */
+import { sleb32, uleb } from '../wasm/wat.js';
 
 /** Centers per pass over a row (8 f64x2 accumulators). */
 const BLOCK_LANES = 8;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
 
 function section(id: number, body: number[]): number[] {
   return [id, ...uleb(body.length), ...body];
@@ -101,7 +78,7 @@ export function dotsModuleBytes(kp: number): Uint8Array {
   emit(BLOCK, VOID, LOOP, VOID);
   emit(GET, R, GET, R1, I32_GE_S, BR_IF, 1);
   // rowOut = out + (r - r0) * rowBytes
-  emit(GET, OUT, GET, R, GET, R0, I32_SUB, I32_CONST, sleb(rowBytes), I32_MUL, I32_ADD, SET, ROWOUT);
+  emit(GET, OUT, GET, R, GET, R0, I32_SUB, I32_CONST, sleb32(rowBytes), I32_MUL, I32_ADD, SET, ROWOUT);
   for (let first = 0; first < lanes; first += BLOCK_LANES) {
     const n = Math.min(BLOCK_LANES, lanes - first);
     for (let i = 0; i < n; i++) emit(V128_CONST, new Array(16).fill(0), SET, ACC + i);
@@ -113,7 +90,7 @@ export function dotsModuleBytes(kp: number): Uint8Array {
     // x = splat(f64(vl[p]))
     emit(GET, VL, GET, P, I32_CONST, 2, I32_SHL, I32_ADD, F32_LOAD, memarg(2, 0), F64_PROMOTE_F32, F64X2_SPLAT, SET, X);
     // base = ct + ix[p] * rowBytes
-    emit(GET, CT, GET, IX, GET, P, I32_CONST, 2, I32_SHL, I32_ADD, I32_LOAD, memarg(2, 0), I32_CONST, sleb(rowBytes), I32_MUL, I32_ADD, SET, BASE);
+    emit(GET, CT, GET, IX, GET, P, I32_CONST, 2, I32_SHL, I32_ADD, I32_LOAD, memarg(2, 0), I32_CONST, sleb32(rowBytes), I32_MUL, I32_ADD, SET, BASE);
     for (let i = 0; i < n; i++) {
       // acc_i = acc_i + x * ct[base + lane]
       emit(GET, ACC + i, GET, X, GET, BASE, V128_LOAD, memarg(3, (first + i) * 16), F64X2_MUL, F64X2_ADD, SET, ACC + i);

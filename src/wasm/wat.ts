@@ -49,7 +49,7 @@ export function uleb(n: number): number[] {
   return out;
 }
 
-function sleb32(n: number): number[] {
+export function sleb32(n: number): number[] {
   const out: number[] = [];
   n |= 0;
   for (;;) {
