@@ -6,21 +6,11 @@
 import { modelLabels, type ClusterModel } from '../src/clustering/model.js';
 import { Predictor } from '../src/clustering/predictor.js';
 import type { TextRecord } from '../src/io/records.js';
-import { ari, labelReport, nmi, purity, type LabelReport } from './metrics.js';
+import { ari, labelReport, nmi, purity, type ClusteringScores } from './metrics.js';
 
-export interface EvalReport {
-  /** Texts with a `lang` the model knows. */
-  texts: number;
-  nmi: number;
-  /** NMI of the label partition (unknown as one more class) against languages. */
-  nmiLabels: number;
-  ari: number;
-  purity: number;
-  accuracy: number;
+export interface EvalReport extends ClusteringScores {
   /** Share of known-language texts given label null. */
   unknownRate: number;
-  perLanguage: LabelReport['perLabel'];
-  confusion: LabelReport['confusion'];
   /** Texts in languages the model has no cluster for. */
   unseen: { texts: number; languages: string[]; unknownRate: number; predicted: Record<string, number> };
   /** Texts without `lang` (not scored). */

@@ -113,3 +113,17 @@ export function labelReport(predicted: ReadonlyArray<string | null>, truth: read
   }
   return { accuracy: n ? correct / n : 0, unknownRate: n ? unknown / n : 0, perLabel, confusion };
 }
+
+/** The scores of a clustering against languages that `tweetlang eval` and the experiments both report. */
+export interface ClusteringScores {
+  /** Known-language texts scored. */
+  texts: number;
+  nmi: number;
+  /** NMI of the label partition (unknown as one more class) against languages. */
+  nmiLabels: number;
+  ari: number;
+  purity: number;
+  accuracy: number;
+  perLanguage: LabelReport['perLabel'];
+  confusion: LabelReport['confusion'];
+}

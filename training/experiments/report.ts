@@ -6,27 +6,18 @@
  */
 import type { UnknownPolicy } from '../../src/clustering/model.js';
 import { unknownReason } from '../../src/clustering/predictor.js';
-import { ari, labelReport, nmi, purity, type LabelReport } from '../metrics.js';
+import { ari, labelReport, nmi, purity, type ClusteringScores } from '../metrics.js';
 import type { FoldResult, RawPredictions } from './protocol.js';
 
-export interface Summary {
+/** One setting's cross-validated figures; `texts` counts the main kinds (tweet and web when present). */
+export interface Summary extends ClusteringScores {
   name: string;
   note: string;
   k: number;
   folds: number;
-  /** Known-language test texts scored (the main kinds: tweet and web when present). */
-  texts: number;
-  nmi: number;
-  /** NMI of the label partition (unknown as one more class) against languages. */
-  nmiLabels: number;
-  ari: number;
-  purity: number;
-  accuracy: number;
   /** Share of known-language texts labelled unknown. */
   knownUnknown: number;
   byKind: Record<string, { texts: number; accuracy: number }>;
-  perLanguage: LabelReport['perLabel'];
-  confusion: LabelReport['confusion'];
   minPrecision: { lang: string; precision: number };
   /**
    * Held-out languages: share of their sentences and fragments labelled unknown (null when the setting
