@@ -412,10 +412,10 @@ interface KernelOptions {
 function moduleWat(L: Layout, model: ClusterModel, o: KernelOptions): string {
   // clean-up and lower-casing into $p/$m; `decline` is returned for a text left to the regex path
   const prep = (decline: number) =>
-    o.cleanup === 'tweet' && o.scan
+    o.cleanup !== 'none' && o.scan
       ? `local.get $src local.get $len call $clean local.tee $m i32.const 0 i32.lt_s if i32.const ${decline} return end
          i32.const 0 i32.load offset=${L.C_PREP} local.set $p`
-      : o.cleanup === 'tweet'
+      : o.cleanup !== 'none'
         ? `i32.const ${decline} return`
         : o.lowercase
           ? `local.get $src local.get $len call $lowerOnly local.tee $m i32.const 0 i32.lt_s if i32.const ${decline} return end
@@ -426,7 +426,7 @@ function moduleWat(L: Layout, model: ClusterModel, o: KernelOptions): string {
   (import "env" "log" (func $log (param f64) (result f64)))
   (import "env" "page" (func $page (param i32)))
   ${charWat(L)}
-  ${o.cleanup === 'tweet' && o.scan ? cleanupWat(L, o.lowercase) : ''}
+  ${o.cleanup !== 'none' && o.scan ? cleanupWat(L, o.lowercase) : ''}
   ${o.cleanup === 'none' && o.lowercase ? lowerOnlyWat(L) : ''}
   ${ngramWat(L, model.features)}
   ${scoreWat(L, model, o.stage)}
@@ -692,7 +692,7 @@ export class WasmClassifier {
 
   /** The kernel's clean-up + lower-casing of one text, or null when it leaves the text to the regex path. */
   prepare(text: string): string | null {
-    if (!this.scan && this.cleanup === 'tweet') return null;
+    if (!this.scan && this.cleanup !== 'none') return null;
     const a = this.reserve(text.length, 1, text.length);
     const buf = this.memory.buffer;
     const u16 = new Uint16Array(buf, a.inBase, text.length);
