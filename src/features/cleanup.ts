@@ -57,7 +57,7 @@ export const TWEET_RULES: ReadonlyArray<readonly [RegExp, string]> = [
 
 /**
  * Mode `tweet-nohashtags`: TWEET_RULES with the `#`-only rule replaced, at its index, by one that drops the
- * whole hashtag. The WebAssembly clean-up scanner emulates TWEET_RULES only: models in this mode take the JS path.
+ * whole hashtag. The WebAssembly clean-up scanner emulates both lists (scannerFitsRules in char-tables.ts).
  */
 export const TWEET_NOHASHTAG_RULES: ReadonlyArray<readonly [RegExp, string]> = TWEET_RULES.map(([re, rep]) =>
   re === HASH ? ([HASHTAG, ' '] as const) : ([re, rep] as const),
