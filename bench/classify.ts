@@ -118,7 +118,7 @@ async function run(ctx: BenchContext): Promise<void> {
     note: 'what the pool would do on cores no other process uses; the machine is shared',
   });
   if (!kernelSupports(model)) {
-    ctx.info(`classify: the WebAssembly kernel does not take this model (clean-up ${model.features.cleanup}): stage costs skipped`);
+    ctx.info('classify: the WebAssembly kernel does not take this model (its feature settings): stage costs skipped');
     return;
   }
   const costs = stageCosts(model, texts.slice(0, ctx.quick ? 20_000 : 50_000), ctx.reps);

@@ -18,6 +18,7 @@
  * and the caller runs the JS path for it.
  */
 import { bmpTables, astralPage, scannerFitsRules } from '../features/char-tables.js';
+import type { CleanupMode } from '../features/cleanup.js';
 import { charWat, cleanupWat, lowerOnlyWat } from '../features/cleanup-scan.js';
 import { LOG_TF_TABLE, indexTableBytes, ngramWasmSupports, ngramWat, weightWat } from '../features/ngram-wasm.js';
 import { latinPairTable, unigramTable } from '../features/ngram-index.js';
@@ -116,13 +117,9 @@ function layout(k: number, d: number): Layout {
   };
 }
 
-/** The clean-up modes the kernel implements; `tweet-nohashtags` models take the JS path. */
-type KernelCleanup = 'tweet' | 'none';
-const isKernelCleanup = (mode: string): mode is KernelCleanup => mode === 'tweet' || mode === 'none';
-
 /** True when the kernel handles this model (else Predictor runs its JS path). */
 export function kernelSupports(model: ClusterModel): boolean {
-  return isKernelCleanup(model.features.cleanup) && ngramWasmSupports(model.features) && typeof WebAssembly === 'object';
+  return ngramWasmSupports(model.features) && typeof WebAssembly === 'object';
 }
 
 const inc = (l: string, by = 1) => `local.get ${l} i32.const ${by} i32.add local.set ${l}`;
@@ -403,19 +400,35 @@ export type KernelStage = 'copy' | 'prepare' | 'count' | 'f32';
 interface KernelOptions {
   k: number;
   cosine: boolean;
-  cleanup: KernelCleanup;
+  cleanup: CleanupMode;
   lowercase: boolean;
   scan: boolean;
   stage?: KernelStage;
 }
 
+/**
+ * Which rules the clean-up scanner runs for a mode: those of `tweet` (false), of `tweet-nohashtags` (true),
+ * or none (null: clean-up 'none'). Exhaustive, so that a new mode cannot fall silently into another's.
+ */
+export function scannerDropsHashtags(mode: CleanupMode): boolean | null {
+  switch (mode) {
+    case 'none':
+      return null;
+    case 'tweet':
+      return false;
+    case 'tweet-nohashtags':
+      return true;
+  }
+}
+
 function moduleWat(L: Layout, model: ClusterModel, o: KernelOptions): string {
+  const drop = scannerDropsHashtags(o.cleanup);
   // clean-up and lower-casing into $p/$m; `decline` is returned for a text left to the regex path
   const prep = (decline: number) =>
-    o.cleanup === 'tweet' && o.scan
+    drop !== null && o.scan
       ? `local.get $src local.get $len call $clean local.tee $m i32.const 0 i32.lt_s if i32.const ${decline} return end
          i32.const 0 i32.load offset=${L.C_PREP} local.set $p`
-      : o.cleanup === 'tweet'
+      : drop !== null
         ? `i32.const ${decline} return`
         : o.lowercase
           ? `local.get $src local.get $len call $lowerOnly local.tee $m i32.const 0 i32.lt_s if i32.const ${decline} return end
@@ -426,8 +439,8 @@ function moduleWat(L: Layout, model: ClusterModel, o: KernelOptions): string {
   (import "env" "log" (func $log (param f64) (result f64)))
   (import "env" "page" (func $page (param i32)))
   ${charWat(L)}
-  ${o.cleanup === 'tweet' && o.scan ? cleanupWat(L, o.lowercase) : ''}
-  ${o.cleanup === 'none' && o.lowercase ? lowerOnlyWat(L) : ''}
+  ${drop !== null && o.scan ? cleanupWat(L, o.lowercase, drop) : ''}
+  ${drop === null && o.lowercase ? lowerOnlyWat(L) : ''}
   ${ngramWat(L, model.features)}
   ${scoreWat(L, model, o.stage)}
   ;; one text: mode 0 raw, 1 already prepared (cleaned and lower-cased by the caller)
@@ -509,20 +522,21 @@ export class WasmClassifier {
   private readonly lowercase: boolean;
   private readonly scan: boolean;
   private readonly stage?: KernelStage;
-  private readonly cleanup: KernelCleanup;
+  private readonly cleanup: CleanupMode;
   private nextSlot = 1;
 
   /**
    * `centers`: the model's scoring tables (Predictor has them; scoringTables(model) builds them).
-   * `scan`: run the clean-up scanner (default: when cleanup.ts's rules are the ones it emulates); without
-   * it every text needing tweet clean-up is left to the JS path.
+   * `scan`: run the clean-up scanner (default: when cleanup.ts's rules for the model's clean-up mode are
+   * the ones it emulates); without it every text needing tweet clean-up (either tweet mode) is left to the
+   * JS path.
    * `stage`: for the benchmark only, a kernel that stops early (see KernelStage); its predictions are
    * meaningless. Leave it out (Predictor does) for the full kernel.
    */
   constructor(
     model: ClusterModel,
     centers: ScoringTables = scoringTables(model),
-    { scan = scannerFitsRules(), stage }: { scan?: boolean; stage?: KernelStage } = {},
+    { scan = scannerFitsRules(scannerDropsHashtags(model.features.cleanup) === true), stage }: { scan?: boolean; stage?: KernelStage } = {},
   ) {
     const { k } = model;
     if (stage === 'f32' && model.distance !== 'cosine') throw new RangeError("kernel stage 'f32' needs a cosine model");
@@ -530,11 +544,9 @@ export class WasmClassifier {
     this.L = layout(k, d);
     const L = this.L;
     const f = model.features;
-    const cleanup = f.cleanup;
-    if (!isKernelCleanup(cleanup)) throw new RangeError(`the classify kernel has no clean-up mode ${cleanup} (kernelSupports says so)`);
     this.lowercase = f.lowercase;
-    this.cleanup = cleanup;
-    const opts: KernelOptions = { k, cosine: model.distance === 'cosine', cleanup, lowercase: f.lowercase, scan, stage };
+    this.cleanup = f.cleanup;
+    const opts: KernelOptions = { k, cosine: model.distance === 'cosine', cleanup: f.cleanup, lowercase: f.lowercase, scan, stage };
     this.stage = stage;
     this.scan = opts.scan;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil((L.DYN + 4 * PAGE) / PAGE), maximum: 65536 });
@@ -692,7 +704,7 @@ export class WasmClassifier {
 
   /** The kernel's clean-up + lower-casing of one text, or null when it leaves the text to the regex path. */
   prepare(text: string): string | null {
-    if (!this.scan && this.cleanup === 'tweet') return null;
+    if (!this.scan && scannerDropsHashtags(this.cleanup) !== null) return null;
     const a = this.reserve(text.length, 1, text.length);
     const buf = this.memory.buffer;
     const u16 = new Uint16Array(buf, a.inBase, text.length);

@@ -8,7 +8,7 @@
  * - `astralPage(page, lowercase, out)`: the class bits of the 256 supplementary code points of one page,
  *   filled lazily (on first use) by the kernel, so no table of 1.1M code points is ever built.
  */
-import { LETTER_ASTRAL, LETTER_BMP, TWEET_RULES } from './cleanup.js';
+import { LETTER_ASTRAL, LETTER_BMP, TWEET_RULES, tweetRules } from './cleanup.js';
 
 /** `prop` bits (per code point): */
 export const P_LETTER = 1; // countLetters: a letter or mark in the BMP, a letter (\p{L}) above it
@@ -17,6 +17,7 @@ export const P_WORD = 4; // [\p{L}\p{N}_]: a mention's body, what a removable # 
 export const P_SYM = 8; // the SYMBOLS class
 export const P_SPACE = 16; // \s
 export const P_LOWER = 32; // (supplementary only) toLowerCase changes it
+export const P_TAG = 64; // [\p{L}\p{M}\p{N}_]: a hashtag's body (mode tweet-nohashtags)
 
 /** `kind` bits (per code unit of the raw text): */
 export const K_AMP = 1; // '&': entities (the regex path handles those texts)
@@ -28,8 +29,11 @@ export const K_SURR = 32; // a surrogate: a supplementary code point may be a sy
 export const K_LSPEC = 64; // lower-casing it is not one unit to one unit everywhere (İ, Σ): the regex path
 export const K_CHECK = 128; // may start "http", "www." or "RT": the scan looks at the next units
 
-// The patterns the scanner emulates, as cleanup.ts spells them (checked by scannerFitsRules).
-const SCANNED: ReadonlyArray<readonly [string, string, string]> = [
+type Spelled = readonly [string, string, string];
+// The patterns the scanner emulates, as cleanup.ts spells them (checked by scannerFitsRules): the rules
+// of mode `tweet`, and those of `tweet-nohashtags`, which differ in the hash rule only.
+const HASH_AT = 3;
+const SCANNED: readonly Spelled[] = [
   [String.raw`(?:https?:\/\/|www\.)\S*|(?<![\p{L}\p{N}])https?(?![\p{L}\p{N}])[:/…]*`, 'giu', ' '],
   [String.raw`@[\p{L}\p{N}_]+`, 'gu', ' '],
   [String.raw`(?<![\p{L}\p{N}])RT(?![\p{L}\p{N}])\s*:?`, 'gu', ' '],
@@ -37,16 +41,19 @@ const SCANNED: ReadonlyArray<readonly [string, string, string]> = [
   [String.raw`[\p{Extended_Pictographic}\p{So}\p{Sk}\p{Cc}\p{Cf}\u{FE00}-\u{FE0F}\u{1F3FB}-\u{1F3FF}\u20E3]+`, 'gu', ' '],
   [String.raw`\s+`, 'gu', ' '],
 ];
+const SCANNED_NOHASHTAGS: readonly Spelled[] = SCANNED.map((r, i) => (i === HASH_AT ? [String.raw`#[\p{L}\p{M}\p{N}_]+`, 'gu', ' '] : r));
 
 /**
- * True when cleanup.ts's TWEET_RULES are exactly the rules the scanner and the plain-text check were
- * written for. When a rule changes there, this turns false and the exact fast clean-up paths stand
- * aside (every text then takes the regex path) until they are brought in step.
+ * True when cleanup.ts's rules for the mode (`tweetRules(dropHashtags)`) are exactly the rules the scanner
+ * and the plain-text check were written for. When a rule changes there, this turns false and the exact
+ * fast clean-up paths stand aside (every text then takes the regex path) until they are brought in step.
  */
-export function scannerFitsRules(): boolean {
+export function scannerFitsRules(dropHashtags = false): boolean {
+  const rules = tweetRules(dropHashtags);
+  const scanned = dropHashtags ? SCANNED_NOHASHTAGS : SCANNED;
   return (
-    TWEET_RULES.length === SCANNED.length &&
-    TWEET_RULES.every(([re, rep], i) => re.source === SCANNED[i][0] && re.flags === SCANNED[i][1] && rep === SCANNED[i][2])
+    rules.length === scanned.length &&
+    rules.every(([re, rep], i) => re.source === scanned[i][0] && re.flags === scanned[i][1] && rep === scanned[i][2])
   );
 }
 
@@ -54,6 +61,7 @@ const SYMBOLS_RE = TWEET_RULES[4][0];
 const SPACES_RE = TWEET_RULES[5][0];
 const LN_RE = /[\p{L}\p{N}]/u;
 const WORD_RE = /[\p{L}\p{N}_]/u;
+const TAG_RE = /[\p{L}\p{M}\p{N}_]/u;
 const SYM_ONE = new RegExp(`^(?:${SYMBOLS_RE.source})$`, 'u');
 const SPACE_ONE = new RegExp(`^(?:${SPACES_RE.source})$`, 'u');
 
@@ -63,6 +71,7 @@ function classOf(s: string, astral: boolean, lowercase: boolean): number {
   if (astral ? LETTER_ASTRAL.test(s) : LETTER_BMP.test(s)) b |= P_LETTER;
   if (LN_RE.test(s)) b |= P_LN;
   if (WORD_RE.test(s)) b |= P_WORD;
+  if (TAG_RE.test(s)) b |= P_TAG;
   if (SYM_ONE.test(s)) b |= P_SYM;
   if (SPACE_ONE.test(s)) b |= P_SPACE;
   if (astral && lowercase && s.toLowerCase() !== s) b |= P_LOWER;

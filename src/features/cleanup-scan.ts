@@ -1,24 +1,26 @@
 /**
  * The tweet clean-up and lower-casing of cleanup.ts as WebAssembly (text format, assembled at run time by
  * src/wasm/wat.ts), reading the raw UTF-16 code units of a text from memory. Exactly
- * `applyCleanup(text, 'tweet', lowercase)` for every text it accepts; it declines (returns -1) the texts
- * it does not emulate, which then take the regex path:
+ * `applyCleanup(text, mode, lowercase)` for every text it accepts, for either tweet mode (`tweet` or
+ * `tweet-nohashtags`, chosen when the module is generated); it declines (returns -1) the texts it does not
+ * emulate, which then take the regex path:
  *
  * - one pass lower-cases the text into a buffer and notes which rules could apply (`kind` table of
  *   char-tables.ts); a text none can touch (most texts) is done;
  * - otherwise each triggered rule runs as its own pass, in TWEET_RULES's order, each over the output of
  *   the one before, as the regex would: URL (both alternatives, case-insensitive letters from the
- *   regex's own case sets, look-behind and look-ahead on code points), mention, RT, hash, symbol runs,
- *   and last whitespace runs + trim + lower-casing;
+ *   regex's own case sets, look-behind and look-ahead on code points), mention, RT, hash (`tweet`: drop a
+ *   `#` before a word character; `tweet-nohashtags`: replace `#` and the [\p{L}\p{M}\p{N}_] code points
+ *   after it, at least one, by a space), symbol runs, and last whitespace runs + trim + lower-casing;
  * - declined: a text with `&` (entity decoding), with a code unit whose lower case depends on context or
  *   is longer (İ, Σ), or with a supplementary code point whose lower case differs.
  *
- * `scannerFitsRules()` (char-tables.ts) guards all of this: when cleanup.ts's rules are not the ones
+ * `scannerFitsRules(dropHashtags)` (char-tables.ts) guards all of this: when cleanup.ts's rules are not the ones
  * emulated here, the kernel is built without the scanner and JS cleans every text with the regexes.
  * Tests hold the scanner to `applyCleanup` on random, hostile and real texts
  * (test/features/cleanup-scan.test.ts).
  */
-import { K_AMP, K_AT, K_HASH, K_LSPEC, K_SPACE, K_SURR, K_SYM, P_LETTER, P_LN, P_LOWER, P_SPACE, P_SYM, P_WORD, caseSet } from './char-tables.js';
+import { K_AMP, K_AT, K_HASH, K_LSPEC, K_SPACE, K_SURR, K_SYM, P_LETTER, P_LN, P_LOWER, P_SPACE, P_SYM, P_TAG, P_WORD, caseSet } from './char-tables.js';
 
 /** Byte offsets the scanner reads (tables) and the configuration slots holding its buffers. */
 export interface ScanLayout {
@@ -101,8 +103,11 @@ export function charWat(L: ScanLayout): string {
     local.get $n)`;
 }
 
-/** The clean-up passes and `$clean(src, len) -> prepared length or -1` (the result's address in C_PREP). */
-export function cleanupWat(L: ScanLayout, lowercase: boolean): string {
+/**
+ * The clean-up passes and `$clean(src, len) -> prepared length or -1` (the result's address in C_PREP).
+ * `dropHashtags`: the rules of mode `tweet-nohashtags` (hashtags dropped whole) instead of `tweet`.
+ */
+export function cleanupWat(L: ScanLayout, lowercase: boolean, dropHashtags = false): string {
   const H = caseSet('h');
   const T = caseSet('t');
   const P = caseSet('p');
@@ -247,15 +252,32 @@ export function cleanupWat(L: ScanLayout, lowercase: boolean): string {
        end
      end`,
   )}
-  ${pass(
-    '$passHash',
-    '',
-    `local.get $c i32.const 0x23 i32.eq if
+  ${
+    dropHashtags
+      ? pass(
+          '$passHash',
+          '(local $cp i32)',
+          `local.get $c i32.const 0x23 i32.eq if
+       local.get $i i32.const 1 i32.add local.set $j
+       block $w loop $l
+         local.get $j local.get $m i32.ge_u br_if $w
+         local.get $x local.get $m local.get $j call $cpAt local.tee $cp call $cls i32.const ${P_TAG} i32.and i32.eqz br_if $w
+         local.get $j i32.const 1 local.get $cp i32.const 0xffff i32.gt_u i32.add i32.add local.set $j
+         br $l
+       end end
+       local.get $j local.get $i i32.const 1 i32.add i32.gt_u if ${put('$y', '$o', 'i32.const 32')} local.get $j local.set $i br $top end
+     end`,
+        )
+      : pass(
+          '$passHash',
+          '',
+          `local.get $c i32.const 0x23 i32.eq if
        local.get $i i32.const 1 i32.add local.tee $j local.get $m i32.lt_u if
          ${cls('local.get $x local.get $m local.get $j call $cpAt', P_WORD)} if local.get $j local.set $i br $top end
        end
      end`,
-  )}
+        )
+  }
   ${pass(
     '$passSym',
     '(local $cp i32)',

@@ -41,9 +41,10 @@ const SPACES = /\s+/gu;
 
 /**
  * The rules of tweet clean-up after entity decoding, applied in this order, each to the whole output of
- * the one before; then the text is trimmed. This list is the one place the rules live: the exact fast
- * paths (cleanup-fast.ts, and the WebAssembly clean-up scanner, cleanup-scan.ts) check it at load time
- * and stand aside when it is not the list they were written for.
+ * the one before; then the text is trimmed. This list (and TWEET_NOHASHTAG_RULES, the same list but for
+ * the hash rule) is the one place the rules live: the exact fast paths (cleanup-fast.ts, and the
+ * WebAssembly clean-up scanner, cleanup-scan.ts) check it at load time and stand aside when it is not the
+ * list they were written for.
  */
 export const TWEET_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [URL, ' '],
@@ -55,21 +56,26 @@ export const TWEET_RULES: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 /**
- * Mode `tweet-nohashtags`: TWEET_RULES with the `#`-only rule replaced by one that drops the whole hashtag.
- * The WebAssembly clean-up scanner emulates TWEET_RULES only: models in this mode take the JS path.
+ * Mode `tweet-nohashtags`: TWEET_RULES with the `#`-only rule replaced, at its index, by one that drops the
+ * whole hashtag. The WebAssembly clean-up scanner emulates both lists (scannerFitsRules in char-tables.ts).
  */
 export const TWEET_NOHASHTAG_RULES: ReadonlyArray<readonly [RegExp, string]> = TWEET_RULES.map(([re, rep]) =>
   re === HASH ? ([HASHTAG, ' '] as const) : ([re, rep] as const),
 );
 
+/** The rule list of a tweet clean-up mode: hashtags dropped whole, or only their `#`. */
+export function tweetRules(dropHashtags: boolean): ReadonlyArray<readonly [RegExp, string]> {
+  return dropHashtags ? TWEET_NOHASHTAG_RULES : TWEET_RULES;
+}
+
 /** Entity decoding, the step before TWEET_RULES (only for texts with an `&`). */
 export const ENTITY_RULE: RegExp = ENTITY;
 
-/** Tweet clean-up; `dropHashtags` removes hashtags whole instead of their `#` only. */
+/** Tweet clean-up; `dropHashtags` removes hashtags whole (mode `tweet-nohashtags`) instead of their `#` only. */
 export function cleanTweet(text: string, dropHashtags = false): string {
   let t = text;
   if (t.indexOf('&') >= 0) t = t.replace(ENTITY, decodeEntity);
-  for (const [re, replacement] of dropHashtags ? TWEET_NOHASHTAG_RULES : TWEET_RULES) t = t.replace(re, replacement);
+  for (const [re, replacement] of tweetRules(dropHashtags)) t = t.replace(re, replacement);
   return t.trim();
 }
 

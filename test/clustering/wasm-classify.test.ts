@@ -11,8 +11,8 @@ import { loadTexts } from '../../bench/lib/texts.js';
 import { FUZZ_SEED, hostileText } from '../helpers/hostile.js';
 
 const bundledModel = parseModel(readFileSync(DEFAULT_MODEL_PATH, 'utf8'));
-// The kernel implements the clean-up modes `tweet` and `none`; the bundled model's `tweet-nohashtags` takes the
-// JS path (checked below). The other tests use the bundled model's centers and settings with clean-up `tweet`.
+// The bundled model's clean-up is `tweet-nohashtags` (tested on its own below); most tests use its centers and
+// settings with clean-up `tweet`, the other mode the kernel's scanner implements.
 const defaultModel: ClusterModel = { ...bundledModel, features: { ...bundledModel.features, cleanup: 'tweet' } };
 const realTexts = loadTexts().texts;
 
@@ -59,7 +59,7 @@ function randomModel(
   };
 }
 
-const PARTS = ['a', 'é', 'ж', '中', 'ก', ' ', 'the ', 'und ', 'de ', '😀', '@user ', 'http://x ', 'RT ', '#a', '1', '.', '𠜎', '\ud800', 'İ', '&amp;'].map((s) => fc.constant(s));
+const PARTS = ['a', 'é', 'ж', '中', 'ก', ' ', 'the ', 'und ', 'de ', '😀', '@user ', 'http://x ', 'RT ', '#a', '#', '\u0301', '1', '.', '𠜎', '\ud800', 'İ', '&amp;'].map((s) => fc.constant(s));
 const partsText = fc.array(fc.oneof(...PARTS), { maxLength: 40 }).map((p) => p.join(''));
 const sample = <T>(arb: fc.Arbitrary<T>, n: number) => fc.sample(arb, { seed: FUZZ_SEED, numRuns: n });
 
@@ -75,6 +75,23 @@ describe('the WebAssembly classify kernel gives the JS path\'s predictions', () 
 
   it('default model, random and hostile texts', () => {
     expectSameAsJs(defaultModel, [...sample(partsText, 3000), ...sample(hostileText(), 2000)]);
+  });
+
+  it('default model with clean-up tweet-nohashtags: real, random, hostile and hashtag texts, most decided by the kernel', () => {
+    const model: ClusterModel = { ...defaultModel, features: { ...defaultModel.features, cleanup: 'tweet-nohashtags' } };
+    const hashtags = [
+      'Vamos #FelizDomingo #2024 ya', '#biodiversité Les îles #M5S_x, ok #ريال_مدريد', '# alone #', 'RT @x: Bom DIA #MasterChefBR 🔥',
+      'a #\u0301b c #\u0903x', '##x y', 'x#', '#a#b#c', '#𝕳𝖊𝖑𝖑𝖔 #𝟘𝟙 #\u{1d167}', '#a\ud835b', '#\ud835', 'https://x.y/#top #fin',
+      '@a#b #c@d', '#️⃣ #1️⃣', 'नमस्ते #नमस्ते_दुनिया दुनिया', 'สวัสดี #สวัสดีครับ ครับ', '#İstanbul güzel',
+    ];
+    const got = expectSameAsJs(model, [...realTexts, ...hashtags, ...sample(partsText, 2000), ...sample(hostileText(), 1000)]);
+    // the hashtag pass changes the features: the same texts score differently under mode 'tweet'
+    const tweet = new Predictor(defaultModel).predictBatch(hashtags);
+    expect(hashtags.some((_, i) => !Object.is(tweet.distance[i], got.distance[realTexts.length + i]))).toBe(true);
+    const out = allocBatchPredictions(realTexts.length);
+    const js = new WasmClassifier(model).classify(realTexts, 0, realTexts.length, out, 0);
+    expect(js.length / realTexts.length).toBeLessThan(0.03);
+    expectUnitsSameAsJs(model, [...realTexts.slice(0, 1500), ...hashtags], 5);
   });
 
   it('long texts (scored exactly), texts with a count past the log table, empty and featureless texts', () => {
@@ -106,7 +123,7 @@ describe('the WebAssembly classify kernel gives the JS path\'s predictions', () 
     }
   });
 
-  it('other feature settings and shapes: n-gram sets, tf, IDF off, no norm, no clean-up, case kept, odd k, many centers, euclidean', () => {
+  it('other feature settings and shapes: n-gram sets, tf, IDF off, no norm, no clean-up, hashtags dropped, case kept, odd k, many centers, euclidean', () => {
     const texts = [...realTexts.filter((_, i) => i % 13 === 0), ...sample(partsText, 400), ...sample(hostileText(30), 200)];
     const variants: Array<Parameters<typeof randomModel>[1]> = [
       {},
@@ -122,6 +139,8 @@ describe('the WebAssembly classify kernel gives the JS path\'s predictions', () 
       { k: 5, features: { numFeatures: 70_000, ngrams: [1, 2] } },
       { distance: 'euclidean', features: { norm: 'none', tf: 'raw', idf: false, numFeatures: 1000, ngrams: [2], cleanup: 'none', lowercase: false } },
       { distance: 'euclidean', k: 13 },
+      { features: { cleanup: 'tweet-nohashtags' } },
+      { k: 11, features: { cleanup: 'tweet-nohashtags', lowercase: false, ngrams: [1, 3] } },
     ];
     variants.forEach((v, i) => expectSameAsJs(randomModel(100 + i, v), texts));
   });
@@ -152,7 +171,14 @@ describe('the WebAssembly classify kernel gives the JS path\'s predictions', () 
       'สวัสดีครับ', 'Привет, МИР', 'ԱՐԱՄ', 'ΐΰ ᾼ ﬁ ŉ', '@İzmir http://İ.com #İ RT: İ', '\ud800İ\udc00Σ',
     ];
     const texts = [...special, ...special.map((t) => t.toUpperCase()), ...special.map((t) => `${t} ${t.toLowerCase()}`)];
-    for (const features of [{}, { lowercase: false }, { cleanup: 'none', lowercase: true }, { cleanup: 'none', lowercase: false }] as const) {
+    for (const features of [
+      {},
+      { lowercase: false },
+      { cleanup: 'tweet-nohashtags', lowercase: true },
+      { cleanup: 'tweet-nohashtags', lowercase: false },
+      { cleanup: 'none', lowercase: true },
+      { cleanup: 'none', lowercase: false },
+    ] as const) {
       const model = { ...defaultModel, features: { ...defaultModel.features, ...features } };
       expectSameAsJs(model, texts);
     }
@@ -160,17 +186,16 @@ describe('the WebAssembly classify kernel gives the JS path\'s predictions', () 
 
   it('models whose settings the kernel does not support take the JS path', () => {
     const texts = [...realTexts.filter((_, i) => i % 97 === 0), ...sample(hostileText(30), 100)];
-    const unsupported: Array<Partial<FeatureSettings>> = [{ hash: 'spark2' }, { ngrams: [4] }, { ngrams: [2, 5] }, { ngrams: [1, 2, 3, 4] }, { cleanup: 'tweet-nohashtags' }];
+    const unsupported: Array<Partial<FeatureSettings>> = [{ hash: 'spark2' }, { ngrams: [4] }, { ngrams: [2, 5] }, { ngrams: [1, 2, 3, 4] }];
     for (const features of unsupported) {
       const model = randomModel(7, { features });
       expect(kernelSupports(model), JSON.stringify(features)).toBe(false);
       expectSameAsJs(model, texts);
     }
-    // the bundled model drops hashtags whole, which the kernel's clean-up does not: JS path, same predictions
-    expect(kernelSupports(bundledModel)).toBe(false);
-    expect(() => new WasmClassifier(bundledModel)).toThrow(RangeError);
+    // and the settings it does support say so (Predictor builds the kernel for them): both tweet clean-up modes
+    expect(kernelSupports(bundledModel)).toBe(true);
+    expect(bundledModel.features.cleanup).toBe('tweet-nohashtags');
     expectSameAsJs(bundledModel, [...texts, '#TheVoiceBrasil que saudade', 'RT @a: #1 #só_hoje https://t.co/x bom dia']);
-    // and the settings it does support say so (Predictor builds the kernel for them)
     expect(kernelSupports(defaultModel)).toBe(true);
     expect(kernelSupports(randomModel(7, { features: { ngrams: [1, 2, 3] } }))).toBe(true);
   });

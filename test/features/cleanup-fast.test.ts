@@ -6,15 +6,19 @@ import { loadTexts } from '../../bench/lib/texts.js';
 
 const STOP = 1;
 
+// Both tweet modes: `tweet` (drop the # of hashtags) and `tweet-nohashtags` (drop hashtags whole).
+const MODES = [
+  { mode: 'tweet', drop: false },
+  { mode: 'tweet-nohashtags', drop: true },
+] as const;
+
 describe('isPlainTweet stays in step with cleanTweet', () => {
-  it('every code unit it calls safe survives cleanTweet unchanged, alone and between letters', () => {
+  it.each(MODES)('every code unit it calls safe survives cleanTweet ($mode) unchanged, alone and between letters', ({ drop }) => {
     const bad: string[] = [];
     for (let c = 0; c < 0x10000; c++) {
       if (CHAR_CLASS[c] === STOP) continue;
       const ch = String.fromCharCode(c);
-      for (const s of [`a${ch}b`, `${ch}${ch}`, `x ${ch} y`]) {
-        if (c !== 0x20 && (cleanTweet(s) !== s || cleanTweet(s, true) !== s)) bad.push(`U+${c.toString(16)} in ${JSON.stringify(s)}`);
-      }
+      for (const s of [`a${ch}b`, `${ch}${ch}`, `x ${ch} y`]) if (c !== 0x20 && cleanTweet(s, drop) !== s) bad.push(`U+${c.toString(16)} in ${JSON.stringify(s)}`);
     }
     expect(bad.slice(0, 10)).toEqual([]);
   });
@@ -32,12 +36,17 @@ describe('isPlainTweet stays in step with cleanTweet', () => {
       'smile 😀', ' lead', 'trail ', 'two  spaces', 'tab\there', 'line\nbreak', 'nbsp\u00a0here', 'zwj\u200dhere', 'caret ^',
     ]) {
       expect(isPlainTweet(s), s).toBe(false);
-      expect(cleanTweetFast(s)).toBe(cleanTweet(s));
-      expect(cleanTweetFast(s, true)).toBe(cleanTweet(s, true));
+      for (const { mode, drop } of MODES) {
+        expect(cleanTweetFast(s, drop)).toBe(cleanTweet(s, drop));
+        expect(applyCleanupFast(s, mode, true)).toBe(applyCleanup(s, mode, true));
+      }
     }
     for (const s of ['Hello world, how are you?', 'Allen Menschen ist die Würde gegeben.', 'Все люди рождаются свободными', '人人生而自由', 'wow, that is hot', 'Rt', 'the http']) {
       expect(isPlainTweet(s), s).toBe(s !== 'the http');
-      expect(cleanTweetFast(s)).toBe(cleanTweet(s));
+      for (const { mode, drop } of MODES) {
+        expect(cleanTweetFast(s, drop)).toBe(cleanTweet(s, drop));
+        expect(applyCleanupFast(s, mode, true)).toBe(applyCleanup(s, mode, true));
+      }
     }
   });
 
@@ -45,18 +54,18 @@ describe('isPlainTweet stays in step with cleanTweet', () => {
     const alphabet = [
       'a', 'h', 'H', 't', 'T', 'p', 'P', 'w', 'W', 's', 'R', '.', ':', '/', '…', '@', '#', '&', ';', 'amp', 'lt', ' ', '  ', '\t', '\n',
       '\u00a0', '😀', '\ud83d', '\ude00', '\u200d', '\ufe0f', '^', '1', '_', 'é', 'ж', '中', 'http', 'www.', 'RT', 'https://', '#x27',
+      '\u0301', '#é', '#_', '#1',
     ].map((s) => fc.constant(s));
     fc.assert(
       fc.property(fc.array(fc.oneof(...alphabet), { maxLength: 24 }), (parts) => {
         const s = parts.join('');
         const plain = isPlainTweet(s);
-        if (plain) expect(cleanTweet(s)).toBe(s);
-        if (plain) expect(cleanTweet(s, true)).toBe(s);
-        expect(cleanTweetFast(s)).toBe(cleanTweet(s));
-        expect(cleanTweetFast(s, true)).toBe(cleanTweet(s, true));
-        expect(applyCleanupFast(s, 'tweet', true)).toBe(applyCleanup(s, 'tweet', true));
-        expect(applyCleanupFast(s, 'tweet-nohashtags', true)).toBe(applyCleanup(s, 'tweet-nohashtags', true));
-        expect(applyCleanupFast(s, 'tweet-nohashtags', false)).toBe(applyCleanup(s, 'tweet-nohashtags', false));
+        for (const { mode, drop } of MODES) {
+          if (plain) expect(cleanTweet(s, drop)).toBe(s);
+          expect(cleanTweetFast(s, drop)).toBe(cleanTweet(s, drop));
+          expect(applyCleanupFast(s, mode, true)).toBe(applyCleanup(s, mode, true));
+          expect(applyCleanupFast(s, mode, false)).toBe(applyCleanup(s, mode, false));
+        }
         expect(applyCleanupFast(s, 'none', false)).toBe(applyCleanup(s, 'none', false));
       }),
       { numRuns: 5000 },
@@ -66,9 +75,11 @@ describe('isPlainTweet stays in step with cleanTweet', () => {
   it('agrees with cleanTweet on real texts (shared data, or UDHR sentences)', () => {
     const { texts } = loadTexts();
     expect(texts.length).toBeGreaterThan(500);
-    for (const t of texts) {
-      if (cleanTweetFast(t) !== cleanTweet(t)) expect.fail(`differs on ${JSON.stringify(t)}`);
-      if (cleanTweetFast(t, true) !== cleanTweet(t, true)) expect.fail(`differs (hashtags dropped) on ${JSON.stringify(t)}`);
+    for (const { mode, drop } of MODES) {
+      for (const t of texts) {
+        if (cleanTweetFast(t, drop) !== cleanTweet(t, drop)) expect.fail(`${mode}: differs on ${JSON.stringify(t)}`);
+        if (applyCleanupFast(t, mode, true) !== applyCleanup(t, mode, true)) expect.fail(`${mode}: applyCleanupFast differs on ${JSON.stringify(t)}`);
+      }
     }
   });
 });

@@ -33,6 +33,10 @@ describe('cleanTweet', () => {
     // entities decode first; a link's fragment goes with the link
     expect(cleanTweet('l&#39;été #été https://x.y/#top fin', true)).toBe("l'été fin");
     expect(applyCleanup('RT @x: Bom DIA #MasterChefBR 🔥', 'tweet-nohashtags', true)).toBe('bom dia');
+    // a mark after the # belongs to the hashtag (HASH keeps a # before a mark, HASHTAG takes it)
+    expect(cleanTweet('a #\u0301b c', true)).toBe('a c');
+    expect(cleanTweet('a #\u0301b c')).toBe('a #\u0301b c');
+    expect(cleanTweet('##x y', true)).toBe('# y');
   });
 
   it('drops emoji, skin tones, joiners, variation selectors and other symbols', () => {
@@ -61,6 +65,7 @@ describe('applyCleanup and countLetters', () => {
   it('lowercases after clean-up when asked', () => {
     expect(applyCleanup('RT @X: ¡HOLA Mundo!', 'tweet', true)).toBe('¡hola mundo!');
     expect(applyCleanup('RT @X: ¡HOLA!', 'none', false)).toBe('RT @X: ¡HOLA!');
+    expect(applyCleanup('RT @x: Bom DIA #MasterChefBR 🔥', 'tweet', true)).toBe('bom dia masterchefbr');
   });
 
   it('counts letters of any script, combining marks included, and nothing else', () => {

@@ -10,7 +10,7 @@ import { loadTexts } from '../../bench/lib/texts.js';
 
 const TEXT_PARTS = [
   'a', 'b', 'é', 'ß', 'ж', '中', '文', 'ก', 'ا', 'ह', ' ', 'the ', 'Hola ', '😀', '\ud83d', '\ude00', '@user ', 'http://t.co/x ',
-  '#tag', '&amp;', 'RT ', 'İ', 'Σ', '\u00a0', 'aa', 'aaa',
+  '#tag', '#', '\u0301', '&amp;', 'RT ', 'İ', 'Σ', '\u00a0', 'aa', 'aaa',
 ].map((s) => fc.constant(s));
 const textArb = fc.array(fc.oneof(...TEXT_PARTS), { maxLength: 40 }).map((p) => p.join(''));
 
@@ -21,6 +21,7 @@ function idfFor(n: number, seed: number): Float32Array {
 
 const SETTINGS: Array<[string, FeatureSettings]> = [
   ['default', { ...DEFAULT_FEATURES }],
+  ['default, hashtags dropped whole', { ...DEFAULT_FEATURES, cleanup: 'tweet-nohashtags' }],
   ['spark', { ...SPARK_FEATURES }],
   ['bigrams, 1000 buckets, l2, log tf', { ...SPARK_FEATURES, tf: 'log', norm: 'l2' }],
   ['unigrams only, binary', { ...SPARK_FEATURES, ngrams: [1], tf: 'binary', numFeatures: 4096 }],

@@ -51,6 +51,12 @@ describe('Featurizer', () => {
     expect(sparseToMap(f.transform('RT @Juan: Hola AMIGO https://t.co/xyz'))).toEqual(sparseToMap(hashingTFBigrams('hola amigo', { numFeatures: 1000 })));
   });
 
+  it('drops hashtags whole with clean-up tweet-nohashtags (a valid setting)', () => {
+    const f = new Featurizer(validateFeatureSettings({ ...base, cleanup: 'tweet-nohashtags', lowercase: true }));
+    expect(f.prepare('RT @Juan: Hola AMIGO https://t.co/xyz #Feliz 😀')).toBe('hola amigo');
+    expect(sparseToMap(f.transform('Hola #Feliz AMIGO'))).toEqual(sparseToMap(hashingTFBigrams('hola amigo', { numFeatures: 1000 })));
+  });
+
   it('weighs by IDF: Spark formula log((m + 1) / (df + 1))', () => {
     const f = new Featurizer(base);
     const docs = ['ab', 'ab', 'cd'];
