@@ -130,6 +130,23 @@ export function cleanupWat(L: ScanLayout, lowercase: boolean, dropHashtags = fal
       br $top
     end end
     local.get $o)`;
+  // a pass that replaces `first` and the run of code points of class `bit` after it with one space (a
+  // lone `first` stays): @mentions, and whole hashtags in mode tweet-nohashtags
+  const dropRun = (name: string, first: number, bit: number) =>
+    pass(
+      name,
+      '(local $cp i32)',
+      `local.get $c i32.const ${first} i32.eq if
+       local.get $i i32.const 1 i32.add local.set $j
+       block $w loop $l
+         local.get $j local.get $m i32.ge_u br_if $w
+         local.get $x local.get $m local.get $j call $cpAt local.tee $cp call $cls i32.const ${bit} i32.and i32.eqz br_if $w
+         local.get $j i32.const 1 local.get $cp i32.const 0xffff i32.gt_u i32.add i32.add local.set $j
+         br $l
+       end end
+       local.get $j local.get $i i32.const 1 i32.add i32.gt_u if ${put('$y', '$o', 'i32.const 32')} local.get $j local.set $i br $top end
+     end`,
+    );
   const css = (j: string) =>
     `local.get ${j} i32.const 2 i32.add local.get $m i32.lt_u if (result i32)
        local.get $x local.get ${j} i32.const 1 i32.shl i32.add local.tee $a i32.load16_u local.set $c2 ${inSet('$c2', COLON)}
@@ -215,20 +232,7 @@ export function cleanupWat(L: ScanLayout, lowercase: boolean, dropHashtags = fal
        i32.const 0 i32.ge_s if ${put('$y', '$o', 'i32.const 32')} local.get $e local.set $i br $top end
      end`,
   )}
-  ${pass(
-    '$passMention',
-    '(local $cp i32)',
-    `local.get $c i32.const 0x40 i32.eq if
-       local.get $i i32.const 1 i32.add local.set $j
-       block $w loop $l
-         local.get $j local.get $m i32.ge_u br_if $w
-         local.get $x local.get $m local.get $j call $cpAt local.tee $cp call $cls i32.const ${P_WORD} i32.and i32.eqz br_if $w
-         local.get $j i32.const 1 local.get $cp i32.const 0xffff i32.gt_u i32.add i32.add local.set $j
-         br $l
-       end end
-       local.get $j local.get $i i32.const 1 i32.add i32.gt_u if ${put('$y', '$o', 'i32.const 32')} local.get $j local.set $i br $top end
-     end`,
-  )}
+  ${dropRun('$passMention', 0x40, P_WORD)}
   ${pass(
     '$passRt',
     '(local $c2 i32)',
@@ -254,20 +258,7 @@ export function cleanupWat(L: ScanLayout, lowercase: boolean, dropHashtags = fal
   )}
   ${
     dropHashtags
-      ? pass(
-          '$passHash',
-          '(local $cp i32)',
-          `local.get $c i32.const 0x23 i32.eq if
-       local.get $i i32.const 1 i32.add local.set $j
-       block $w loop $l
-         local.get $j local.get $m i32.ge_u br_if $w
-         local.get $x local.get $m local.get $j call $cpAt local.tee $cp call $cls i32.const ${P_TAG} i32.and i32.eqz br_if $w
-         local.get $j i32.const 1 local.get $cp i32.const 0xffff i32.gt_u i32.add i32.add local.set $j
-         br $l
-       end end
-       local.get $j local.get $i i32.const 1 i32.add i32.gt_u if ${put('$y', '$o', 'i32.const 32')} local.get $j local.set $i br $top end
-     end`,
-        )
+      ? dropRun('$passHash', 0x23, P_TAG)
       : pass(
           '$passHash',
           '',
