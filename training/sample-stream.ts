@@ -35,7 +35,7 @@ const EMOJI = ['😂', '❤️', '🔥', '👍', '🙏', '😍', '🎉', '✨', 
 const HANDLES = ['news_daily', 'maria_g', 'k_tanaka', 'alex99', 'rights_watch', 'info_bot', 'lucia_r', 'ahmed_k', 'mina_s', 'the_observer', 'ivan_p', 'priya_m'];
 const URL_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-const pick = <T>(rng: Rng, a: readonly T[]): T => a[rng.int(a.length)];
+export const pick = <T>(rng: Rng, a: readonly T[]): T => a[rng.int(a.length)];
 
 function tco(rng: Rng): string {
   let s = '';
@@ -64,7 +64,7 @@ export function tweetPiece(sentence: string, rng: Rng, max = 140): string {
 }
 
 /** Scripts written without spaces between words. */
-const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
+export const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
 
 /** A hashtag made from a word of the text (spaced scripts) or a few characters of it (unspaced). */
 export function hashtagFrom(text: string, rng: Rng): string | null {

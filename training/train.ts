@@ -184,9 +184,9 @@ async function seededResult(input: CsrMatrix, seeds: Float32Array, k: number, di
 
 export async function train(input: readonly TextRecord[], opts: TrainOptions): Promise<TrainResult> {
   const started = Date.now();
-  const records = opts.augment
-    ? augmentRecords(input, opts.augment, new Set(opts.languages ?? input.map((r) => r.lang).filter((l): l is string => l !== undefined)))
-    : input;
+  // the languages that may be labels (augmented copies keep their record's lang: the same set after augmenting)
+  const labelledLangs = new Set(opts.languages ?? input.map((r) => r.lang).filter((l): l is string => l !== undefined));
+  const records = opts.augment ? augmentRecords(input, opts.augment, labelledLangs) : input;
   const kopts = resolveKMeansOptions(opts.kmeans);
   await initBackend();
   const features = opts.features;
@@ -194,7 +194,6 @@ export async function train(input: readonly TextRecord[], opts: TrainOptions): P
   const prepared = records.map((r) => base.prepare(r.text));
   let idf: Float32Array | null = null;
   if (features.idf && opts.weighting) {
-    const labelledLangs = new Set(opts.languages ?? records.map((r) => r.lang).filter((l): l is string => l !== undefined));
     const counts = prepared.map((t) => base.countsOfPrepared(t));
     idf = featureWeights(counts, records.map((r) => r.lang), labelledLangs, features.numFeatures, opts.weighting);
   } else if (features.idf) {

@@ -68,9 +68,6 @@ export function tweetRules(dropHashtags: boolean): ReadonlyArray<readonly [RegEx
   return dropHashtags ? TWEET_NOHASHTAG_RULES : TWEET_RULES;
 }
 
-/** Entity decoding, the step before TWEET_RULES (only for texts with an `&`). */
-export const ENTITY_RULE: RegExp = ENTITY;
-
 /** Tweet clean-up; `dropHashtags` removes hashtags whole (mode `tweet-nohashtags`) instead of their `#` only. */
 export function cleanTweet(text: string, dropHashtags = false): string {
   let t = text;

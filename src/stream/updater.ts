@@ -107,11 +107,7 @@ export class StreamingUpdater {
   /** Folds one batch's vectors (texts without features are left out, as they have no direction). */
   fold(vectors: readonly SparseVector[]): UpdateResult {
     const points = vectors.filter((v) => v.indices.length > 0);
-    const r = updateWithBatch(this.state, points, this.decay, this.base.distance);
-    if (r.split) this.log.info({ dying: r.split.smallest, split: r.split.largest }, 'a cluster was dying: the largest cluster was split');
-    this.folded++;
-    this.sincePublish++;
-    return r;
+    return this.folds(updateWithBatch(this.state, points, this.decay, this.base.distance));
   }
 
   /**
@@ -132,12 +128,16 @@ export class StreamingUpdater {
         }
       });
       if (state !== this.state) continue;
-      const r = { ...foldStats(state, stats, this.decay, distance), stats };
-      this.folded++;
-      this.sincePublish++;
-      if (r.split) this.log.info({ dying: r.split.smallest, split: r.split.largest }, 'a cluster was dying: the largest cluster was split');
-      return r;
+      return this.folds({ ...foldStats(state, stats, this.decay, distance), stats });
     }
+  }
+
+  /** The bookkeeping of one folded batch (fold and foldSliced alike). */
+  private folds<R extends UpdateResult>(r: R): R {
+    if (r.split) this.log.info({ dying: r.split.smallest, split: r.split.largest }, 'a cluster was dying: the largest cluster was split');
+    this.folded++;
+    this.sincePublish++;
+    return r;
   }
 
   get due(): boolean {

@@ -11,16 +11,11 @@
  */
 import { createRng, type Rng } from '../../src/linalg/random.js';
 import { stripLatinAccents } from '../augment.js';
+import { UNSPACED, pick } from '../sample-stream.js';
 
 const EMOJI = ['😂', '❤️', '😍', '🙏', '🔥', '👍', '😭', '✨', '😊', '🤔'];
 const LAUGHS = ['haha', 'jaja', 'kkkk', 'ahah', 'hihi'];
-const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
 const PUNCT = /[\p{P}]+/gu;
-
-function pick<T>(rng: Rng, xs: readonly T[]): T {
-  return xs[rng.int(xs.length)];
-}
-
 
 /** A window of the text: `min`..`max` words, or code points for unspaced scripts. */
 function window(text: string, rng: Rng, minWords: number, maxWords: number): string {
