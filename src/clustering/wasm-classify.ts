@@ -712,6 +712,10 @@ export class WasmClassifier {
     const m = this.prep(a.inBase, text.length);
     if (m < 0) return null;
     const p = new DataView(buf).getInt32(this.L.C_PREP, true);
-    return String.fromCharCode(...new Uint16Array(this.memory.buffer, p, m));
+    const units = new Uint16Array(this.memory.buffer, p, m);
+    // in pieces: spreading a long text's code units as arguments would overflow the stack
+    let out = '';
+    for (let i = 0; i < m; i += 8192) out += String.fromCharCode(...units.subarray(i, Math.min(m, i + 8192)));
+    return out;
   }
 }

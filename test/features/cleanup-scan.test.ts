@@ -167,3 +167,11 @@ describe('character tables', () => {
     }
   });
 });
+
+describe('scanner on long texts', () => {
+  it('cleans a 300,000-unit text (its result is read back in pieces)', () => {
+    const text = 'Hola @ana mira https://t.co/x #FelizDomingo 😀 '.repeat(7000);
+    expect(text.length).toBeGreaterThan(300_000);
+    for (const mode of MODES) checkScan(new WasmClassifier(withFeatures({ cleanup: mode })), text, mode);
+  });
+});
