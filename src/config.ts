@@ -224,6 +224,8 @@ export interface ApiConfig {
     classifyThreads: number;
   };
   logLevel: string;
+  /** Longest graceful shutdown before the process exits anyway (TWEETLANG_SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
 }
 
 /** Reads the API service's settings from the environment; throws ConfigError (E_CONFIG) naming the bad variable. */
@@ -284,6 +286,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       classifyThreads: e.int('TWEETLANG_CLASSIFY_THREADS', 0, 0, 256),
     },
     logLevel: level,
+    shutdownTimeoutMs: e.int('TWEETLANG_SHUTDOWN_TIMEOUT_MS', 15_000, 100, 3_600_000),
   };
 }
 

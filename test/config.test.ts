@@ -23,6 +23,7 @@ describe('loadApiConfig', () => {
     expect(c.http).toEqual({ ...DEFAULT_HTTP, sse: { ...DEFAULT_HTTP.sse } });
     expect(c.model.path).toBe(DEFAULT_MODEL_PATH);
     expect(c.embedded).toMatchObject({ enabled: true, streamPath: SAMPLE_STREAM_PATH });
+    expect(c.shutdownTimeoutMs).toBe(15_000);
   });
 
   it('reads every variable', () => {
@@ -48,6 +49,7 @@ describe('loadApiConfig', () => {
       TWEETLANG_EMBEDDED_PIPELINE: 'off',
       TWEETLANG_SAMPLE_STREAM: 's.jsonl',
       TWEETLANG_REPLAY_RATE: '12.5',
+      TWEETLANG_SHUTDOWN_TIMEOUT_MS: '2500',
       LOG_LEVEL: 'debug',
     });
     expect(c.http).toEqual({
@@ -67,6 +69,7 @@ describe('loadApiConfig', () => {
     expect(c.model).toEqual({ path: path.resolve('m.json'), storeDir: path.resolve('store') });
     expect(c.embedded).toMatchObject({ enabled: false, streamPath: path.resolve('s.jsonl'), rate: 12.5 });
     expect(c.logLevel).toBe('debug');
+    expect(c.shutdownTimeoutMs).toBe(2500);
   });
 
   it.each([
@@ -83,6 +86,8 @@ describe('loadApiConfig', () => {
     ['TWEETLANG_SSE_QUEUE', '0'],
     ['TWEETLANG_REPLAY_RATE', 'fast'],
     ['LOG_LEVEL', 'loud'],
+    ['TWEETLANG_SHUTDOWN_TIMEOUT_MS', 'abc'],
+    ['TWEETLANG_SHUTDOWN_TIMEOUT_MS', '0'],
   ])('refuses %s=%s with a ConfigError naming it', (name, value) => {
     const e = fails({ [name]: value });
     expect(e.code).toBe('E_CONFIG');

@@ -9,8 +9,6 @@ import { createLogger, setRootLogger } from '../../src/log.js';
 import { registerSecrets, secretsFromEnv } from '../../src/secrets.js';
 import { startApiService, type ApiService } from './service.js';
 
-const SHUTDOWN_TIMEOUT_MS = Number(process.env.TWEETLANG_SHUTDOWN_TIMEOUT_MS ?? 15_000);
-
 async function main(): Promise<void> {
   let config: ApiConfig;
   try {
@@ -44,9 +42,9 @@ async function main(): Promise<void> {
     }
     log.info({ signal }, 'shutting down: no new connections, draining the batch in flight');
     const timer = setTimeout(() => {
-      log.error(`shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms; exiting`);
+      log.error(`shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting`);
       process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS);
+    }, config.shutdownTimeoutMs);
     timer.unref();
     service.stop().then(
       () => {
