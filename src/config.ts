@@ -160,7 +160,7 @@ export interface HttpConfig {
   modelUploadLimit: number;
   /** Texts per POST /v1/predict request. */
   maxTexts: number;
-  /** Length of one text (UTF-16 code units, as JavaScript counts). */
+  /** Length of one text, in code points (an emoji counts once). */
   maxTextLength: number;
   /** Admin API key (TWEETLANG_ADMIN_KEY); admin routes are off unless it has at least 16 characters. */
   adminKey: string | undefined;

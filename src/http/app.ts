@@ -191,7 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     routePrefix: '/docs',
     uiConfig: { docExpansion: 'list', deepLinking: false, validatorUrl: null },
     staticCSP: true,
-    // swagger-ui's policy (its scripts pinned by hash), minus the remote validator and the https upgrade (the
+    // swagger-ui's policy (script-src 'self'), minus the remote validator and the https upgrade (the
     // service may run on plain HTTP); Swagger UI sets inline styles, so /docs alone allows inline styles
     transformStaticCSP: (header: string) =>
       header
