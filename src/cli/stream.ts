@@ -70,7 +70,7 @@ Keeping the model current (StreamingKMeans, MLlib's rule):
 
 Kafka and Twitter (docs/OPERATIONS.md):
   --brokers LIST        Kafka brokers host:port,... (env KAFKA_BROKERS)
-  --group NAME          consumer group of a kafka: source: run more members with the same group to scale
+  --group NAME          consumer group of a kafka: source (env KAFKA_GROUP): run more members with the same group to scale
   --create-topics       create missing kafka: output topics
   --stats-topic T       distributed StreamingKMeans: publish each batch's cluster statistics to T ...
   --model-topic T       ... and load the versions \`tweetlang updater\` publishes on T between batches
