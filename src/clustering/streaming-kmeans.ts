@@ -14,6 +14,7 @@
 import { ConfigError } from '../errors.js';
 import { createRng } from '../linalg/random.js';
 import type { SparseVector } from '../linalg/sparse.js';
+import { sparseDotsFeatureMajor } from '../linalg/sparse-dots.js';
 import { normalizeRow, type Distance } from './distance.js';
 
 export type TimeUnit = 'batches' | 'points';
@@ -162,22 +163,42 @@ export function centerNorms2(state: StreamingState): Float64Array {
   return out;
 }
 
-/** Nearest center of a sparse point (euclidean or cosine), ties to the lowest index. */
-export function nearest(
-  state: StreamingState,
-  v: SparseVector,
-  distance: Distance = 'euclidean',
-  norms2: Float64Array = centerNorms2(state),
-): number {
+/**
+ * The centers laid out for assignment: feature-major (`ct[f * k + j]` is feature f of center j), so a
+ * sparse point reads k neighbouring values per non-zero instead of one value in each of k rows of d; and
+ * their squared norms. Built once per batch (k x d copies), used for every point of it.
+ */
+export interface CenterIndex {
+  k: number;
+  ct: Float64Array;
+  norms2: Float64Array;
+  /** Scratch: the point's dot product with each center. */
+  dots: Float64Array;
+}
+
+export function indexCenters(state: StreamingState): CenterIndex {
   const { k, d, centers } = state;
-  let best = 0;
-  let bestD = Infinity;
-  let xn2 = 0;
-  for (let p = 0; p < v.values.length; p++) xn2 += v.values[p] * v.values[p];
+  const ct = new Float64Array(k * d);
   for (let j = 0; j < k; j++) {
     const off = j * d;
-    let dp = 0;
-    for (let p = 0; p < v.indices.length; p++) dp += v.values[p] * centers[off + v.indices[p]];
+    for (let f = 0; f < d; f++) ct[f * k + j] = centers[off + f];
+  }
+  return { k, ct, norms2: centerNorms2(state), dots: new Float64Array(k) };
+}
+
+/**
+ * Nearest center of a sparse point (euclidean or cosine), ties to the lowest index. Each dot product adds
+ * the point's terms in its order, as a row-by-row loop would: the same sums to the bit.
+ */
+export function nearestIndexed(index: CenterIndex, v: SparseVector, distance: Distance = 'euclidean'): number {
+  const { k, norms2 } = index;
+  const dots = sparseDotsFeatureMajor(v.indices, v.values, 0, v.indices.length, index.ct, k, index.dots);
+  let xn2 = 0;
+  for (let p = 0; p < v.values.length; p++) xn2 += v.values[p] * v.values[p];
+  let best = 0;
+  let bestD = Infinity;
+  for (let j = 0; j < k; j++) {
+    const dp = dots[j];
     const cn2 = norms2[j];
     const dist = distance === 'euclidean' ? xn2 - 2 * dp + cn2 : 1 - dp / Math.sqrt(Math.max(xn2 * cn2, 1e-300));
     if (dist < bestD) {
@@ -196,7 +217,7 @@ export function updateWithBatch(
   distance: Distance = 'euclidean',
 ): UpdateResult & { stats: ClusterStats } {
   const stats = emptyStats(state.k, state.d);
-  const norms2 = centerNorms2(state);
-  for (const v of points) addPoint(stats, v, nearest(state, v, distance, norms2));
+  const index = indexCenters(state);
+  for (const v of points) addPoint(stats, v, nearestIndexed(index, v, distance));
   return { ...foldStats(state, stats, decay, distance), stats };
 }

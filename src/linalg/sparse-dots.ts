@@ -1,7 +1,7 @@
 /**
  * Dot products of one sparse vector with every center, the centers stored feature-major (`ct[f * k + j]`
  * is feature f of center j). The JS reference kernel of both k-means assignment (assign.ts) and
- * prediction (predictor.ts); the WebAssembly kernels are held to it bit for bit, so the order of the
+ * prediction (predictor.ts), and StreamingKMeans's assignment (float64 centers); the WebAssembly kernels are held to it bit for bit, so the order of the
  * additions matters: each sum adds the terms in the vector's order.
  */
 
@@ -14,7 +14,7 @@ export function sparseDotsFeatureMajor(
   values: Float32Array,
   from: number,
   to: number,
-  ct: Float32Array,
+  ct: Float32Array | Float64Array,
   k: number,
   out: Float64Array,
 ): Float64Array {

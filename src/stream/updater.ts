@@ -11,10 +11,10 @@ import { modelFromJSON, modelToJSON, type ClusterModel } from '../clustering/mod
 import { normalizeRow } from '../clustering/distance.js';
 import {
   addPoint,
-  centerNorms2,
+  indexCenters,
   emptyStats,
   foldStats,
-  nearest,
+  nearestIndexed,
   randomState,
   resolveDecay,
   stateFromCenters,
@@ -120,11 +120,11 @@ export class StreamingUpdater {
       const state = this.state;
       const distance = this.base.distance;
       const stats = emptyStats(state.k, state.d);
-      const norms2 = centerNorms2(state);
+      const index = indexCenters(state);
       await slicer.chunks(vectors.length, 128, (start, end) => {
         for (let i = start; i < end; i++) {
           const v = vectors[i];
-          if (v.indices.length > 0) addPoint(stats, v, nearest(state, v, distance, norms2));
+          if (v.indices.length > 0) addPoint(stats, v, nearestIndexed(index, v, distance));
         }
       });
       if (state !== this.state) continue;

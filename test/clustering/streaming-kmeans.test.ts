@@ -7,7 +7,9 @@ import {
   emptyStats,
   addPoint,
   foldStats,
+  indexCenters,
   mergeStats,
+  nearestIndexed,
   randomState,
   resolveDecay,
   stateFromCenters,
@@ -157,5 +159,48 @@ describe('the fold rule, by hand', () => {
     expect(() => resolveDecay({ decayFactor: 1.5 })).toThrow(/\[0, 1\]/);
     expect(() => resolveDecay({ timeUnit: 'seconds' as 'points' })).toThrow(/batches or points/);
     expect(() => randomState(0, 3, 1, 1)).toThrow(/k must be/);
+  });
+});
+
+describe('nearestIndexed', () => {
+  /** The plain reference: one center row at a time, the point's terms in its order. */
+  function nearestByRows(s: StreamingState, v: SparseVector, distance: 'euclidean' | 'cosine'): number {
+    let best = 0;
+    let bestD = Infinity;
+    let xn2 = 0;
+    for (const x of v.values) xn2 += x * x;
+    for (let j = 0; j < s.k; j++) {
+      let dp = 0;
+      let cn2 = 0;
+      for (let f = 0; f < s.d; f++) cn2 += s.centers[j * s.d + f] ** 2;
+      for (let p = 0; p < v.indices.length; p++) dp += v.values[p] * s.centers[j * s.d + v.indices[p]];
+      const dist = distance === 'euclidean' ? xn2 - 2 * dp + cn2 : 1 - dp / Math.sqrt(Math.max(xn2 * cn2, 1e-300));
+      if (dist < bestD) {
+        bestD = dist;
+        best = j;
+      }
+    }
+    return best;
+  }
+
+  it('picks the center the row-by-row reference picks, for sparse points, k not a multiple of 4, both distances', () => {
+    const rng = createRng(11);
+    for (const k of [1, 3, 6, 13]) {
+      const d = 64;
+      const state = randomState(k, d, 1, 5 + k);
+      const index = indexCenters(state);
+      for (let i = 0; i < 200; i++) {
+        const nnz = 1 + rng.int(20);
+        const idx = [...new Set(Array.from({ length: nnz }, () => rng.int(d)))].sort((a, b) => a - b);
+        const v: SparseVector = { size: d, indices: Int32Array.from(idx), values: Float32Array.from(idx, () => rng.normal()) };
+        for (const distance of ['euclidean', 'cosine'] as const) expect(nearestIndexed(index, v, distance)).toBe(nearestByRows(state, v, distance));
+      }
+    }
+  });
+
+  it('breaks ties towards the lowest index', () => {
+    const state = stateFromCenters([1, 0, 1, 0, 0, 1], [1, 1, 1], 3, 2);
+    const v: SparseVector = { size: 2, indices: Int32Array.from([0]), values: Float32Array.from([2]) };
+    expect(nearestIndexed(indexCenters(state), v, 'euclidean')).toBe(0);
   });
 });
