@@ -43,6 +43,24 @@ const inc = (l: string, by = 1) => `local.get ${l} i32.const ${by} i32.add local
 const inSet = (c: string, set: number[]) => set.map((v, i) => `local.get ${c} i32.const ${v} i32.eq${i ? ' i32.or' : ''}`).join(' ');
 const prop = (c: string, bit: number, L: ScanLayout) => `local.get ${c} i32.load8_u offset=${L.PROP} i32.const ${bit} i32.and`;
 
+/**
+ * Copies the code point at `$i` of x[0..m) (its first unit in local `$c`) to y at `$o`, lower-cased by the
+ * LOWER table, advances `$i` and loops (`br $top`); with `checkAstral`, returns -1 for a supplementary
+ * code point whose lower case differs (the regex path does those). Needs locals $i, $o, $c, $cp.
+ */
+const lowerCopy = (L: ScanLayout, x: string, m: string, y: string, checkAstral: boolean) => `
+      local.get $c i32.const 0xfc00 i32.and i32.const 0xd800 i32.eq if
+        local.get ${x} local.get ${m} local.get $i call $cpAt local.tee $cp i32.const 0xffff i32.gt_u if
+          ${checkAstral ? `local.get $cp call $acls i32.const ${P_LOWER} i32.and if i32.const -1 return end` : ''}
+          ${put(y, '$o', 'local.get $c')}
+          ${put(y, '$o', `local.get ${x} local.get $i i32.const 1 i32.shl i32.add i32.load16_u offset=2`)}
+          ${inc('$i', 2)} br $top
+        end
+      end
+      ${put(y, '$o', `local.get $c i32.const 1 i32.shl i32.load16_u offset=${L.LOWER}`)}
+      ${inc('$i')}
+      br $top`;
+
 /** Functions shared by the scanner and the featurizer: code points and their classes. */
 export function charWat(L: ScanLayout): string {
   return `
@@ -297,17 +315,7 @@ export function cleanupWat(L: ScanLayout, lowercase: boolean, dropHashtags = fal
       ${unit('$x', '$i')} local.set $c
       ${prop('$c', P_SPACE, L)} if i32.const 1 local.set $pend ${inc('$i')} br $top end
       local.get $pend if ${put('$y', '$o', 'i32.const 32')} i32.const 0 local.set $pend end
-      local.get $c i32.const 0xfc00 i32.and i32.const 0xd800 i32.eq if
-        local.get $x local.get $m local.get $i call $cpAt local.tee $cp i32.const 0xffff i32.gt_u if
-          ${lowercase ? `local.get $cp call $acls i32.const ${P_LOWER} i32.and if i32.const -1 return end` : ''}
-          ${put('$y', '$o', 'local.get $c')}
-          ${put('$y', '$o', 'local.get $x local.get $i i32.const 1 i32.shl i32.add i32.load16_u offset=2')}
-          ${inc('$i', 2)} br $top
-        end
-      end
-      ${put('$y', '$o', `local.get $c i32.const 1 i32.shl i32.load16_u offset=${L.LOWER}`)}
-      ${inc('$i')}
-      br $top
+      ${lowerCopy(L, '$x', '$m', '$y', lowercase)}
     end end
     local.get $o)
   ;; the scan: lower-cases src into buffer A, noting which rules could apply
@@ -399,17 +407,7 @@ export function lowerOnlyWat(L: ScanLayout): string {
       local.get $i local.get $len i32.ge_u br_if $done
       ${unit('$src', '$i')} local.set $c
       local.get $c i32.load8_u offset=${L.KIND} i32.const ${K_LSPEC} i32.and if i32.const -1 return end
-      local.get $c i32.const 0xfc00 i32.and i32.const 0xd800 i32.eq if
-        local.get $src local.get $len local.get $i call $cpAt local.tee $cp i32.const 0xffff i32.gt_u if
-          local.get $cp call $acls i32.const ${P_LOWER} i32.and if i32.const -1 return end
-          ${put('$a', '$o', 'local.get $c')}
-          ${put('$a', '$o', 'local.get $src local.get $i i32.const 1 i32.shl i32.add i32.load16_u offset=2')}
-          ${inc('$i', 2)} br $top
-        end
-      end
-      ${put('$a', '$o', `local.get $c i32.const 1 i32.shl i32.load16_u offset=${L.LOWER}`)}
-      ${inc('$i')}
-      br $top
+      ${lowerCopy(L, '$src', '$len', '$a', true)}
     end end
     local.get $len)`;
 }
